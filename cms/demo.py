@@ -1,0 +1,134 @@
+"""The demo site: pages, site settings and demo accounts from `fixtures/demo/site.toml`.
+
+Idempotent: what exists is kept (editors may have changed it), what is missing is created.
+"""
+
+import datetime
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from cms.models import AccessibilityStatementPage, ContentPage, HomePage, SiteSettings
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "site.toml"
+PAGE_TYPES = {"content": ContentPage, "accessibility": AccessibilityStatementPage}
+FEEDBACK_PERMISSIONS = ("view_accessibilityfeedback", "change_accessibilityfeedback")
+
+
+@dataclass
+class DemoResult:
+    created_pages: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+
+
+def _blocks(raw: list) -> list[dict]:
+    return [{"type": kind, "value": value} for kind, value in raw]
+
+
+def _publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+def _home_page(spec: dict, result: DemoResult) -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title=spec["title"],
+            slug="start",
+            intro=spec.get("intro", ""),
+            body=_blocks(spec.get("body", [])),
+            easy_language_body=_blocks(spec.get("easy_language", [])),
+        )
+        root.add_child(instance=home)
+        _publish(home)
+        result.created_pages.append(home.title)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    elif site.root_page_id != home.pk:
+        welcome = site.root_page
+        site.root_page = home
+        site.site_name = settings.WAGTAIL_SITE_NAME
+        site.save()
+        # Wagtail's placeholder page ("Welcome to your new Wagtail site!") has no content.
+        if type(welcome.specific) is Page and not welcome.get_children().exists():
+            welcome.delete()
+    return home
+
+
+def _content_page(home: HomePage, spec: dict, result: DemoResult) -> Page:
+    existing = home.get_children().filter(slug=spec["slug"]).first()
+    if existing is not None:
+        return existing
+    page_class = PAGE_TYPES[spec["type"]]
+    page = page_class(
+        title=spec["title"],
+        slug=spec["slug"],
+        show_in_menus=spec.get("show_in_menus", False),
+        body=_blocks(spec.get("body", [])),
+        easy_language_body=_blocks(spec.get("easy_language", [])),
+    )
+    if page_class is ContentPage:
+        page.intro = spec.get("intro", "")
+    else:
+        page.conformance = spec.get("conformance", page.conformance)
+        if "statement_date" in spec:
+            page.statement_date = datetime.date.fromisoformat(spec["statement_date"])
+    home.add_child(instance=page)
+    _publish(page)
+    result.created_pages.append(page.title)
+    return page
+
+
+def _site_settings(home: HomePage, spec: dict, pages: dict[str, Page]) -> None:
+    site = Site.objects.get(is_default_site=True)
+    site_settings = SiteSettings.for_site(site)
+    for key, value in spec.items():
+        if key.endswith("_page"):
+            if getattr(site_settings, f"{key}_id") is None and value in pages:
+                setattr(site_settings, key, pages[value])
+        elif not getattr(site_settings, key):
+            setattr(site_settings, key, value)
+    site_settings.save()
+
+
+def _grant_feedback_permissions() -> None:
+    permissions = Permission.objects.filter(
+        content_type__app_label="cms", codename__in=FEEDBACK_PERMISSIONS
+    )
+    for group in Group.objects.filter(name__in=("Editors", "Moderators")):
+        group.permissions.add(*permissions)
+
+
+def _accounts(specs: list[dict], password: str, result: DemoResult) -> None:
+    user_model = get_user_model()
+    for spec in specs:
+        user, _created = user_model.objects.get_or_create(
+            username=spec["username"],
+            defaults={"email": spec["email"], "display_name": spec["display_name"]},
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=spec["groups"]))
+        result.accounts.append(user.username)
+
+
+@transaction.atomic
+def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
+    """Create the demo site's pages, settings and (with a password) its accounts."""
+    spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    result = DemoResult()
+    home = _home_page(spec["home"], result)
+    pages = {page_spec["slug"]: _content_page(home, page_spec, result) for page_spec in spec["pages"]}
+    _site_settings(home, spec["settings"], pages)
+    _grant_feedback_permissions()
+    if password:
+        _accounts(spec["accounts"], password, result)
+    return result

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import AccessibilityFeedback
+
+
+class AccessibilityFeedbackForm(forms.Form):
+    """Report a barrier. No CAPTCHA (it would exclude the very people reporting): a honeypot
+    field catches simple bots, and every report is read by a person anyway."""
+
+    category = forms.ChoiceField(
+        label=_("What kind of barrier did you meet?"),
+        choices=AccessibilityFeedback.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of barrier.")},
+    )
+    message = forms.CharField(
+        label=_("Describe the barrier"),
+        help_text=_("What did you try to do, and what happened? At least 10 characters."),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Describe the barrier."),
+            "min_length": _("Describe the barrier in at least 10 characters."),
+            "max_length": _("Shorten the description to at most 5,000 characters."),
+        },
+    )
+    page_url = forms.CharField(
+        label=_("Page concerned (optional)"),
+        help_text=_("The address or title of the page."),
+        required=False,
+        max_length=500,
+        error_messages={"max_length": _("Shorten the page address to at most 500 characters.")},
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        help_text=_("Only if you want an answer. It is never published."),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.org.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    honeypot_fields = ("website",)
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def feedback_data(self) -> dict:
+        return {
+            key: self.cleaned_data[key] for key in ("category", "message", "page_url", "name", "email")
+        }
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search term"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("Shorten the search term to at most 200 characters.")},
+    )

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from cms.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the Berlin demo: areas, pages, site settings and demo accounts. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
+
+    def handle(self, *args, **options):
+        call_command("import_areas", no_progress=options["no_progress"], stdout=self.stdout)
+        password = getattr(settings, "DEMO_PASSWORD", "")
+        result = demo_load(password=password)
+        created = ", ".join(result.created_pages) or "none"
+        self.stdout.write(f"pages created: {created}")
+        if result.accounts:
+            self.stdout.write(f"demo accounts: {', '.join(result.accounts)}")
+        else:
+            self.stdout.write("no demo accounts: DEMO_PASSWORD is not set (development only)")

@@ -1,0 +1,12 @@
+from .feedback import AccessibilityFeedback
+from .pages import AccessibilityStatementPage, ContentPage, EasyLanguageMixin, HomePage
+from .settings import SiteSettings
+
+__all__ = [
+    "AccessibilityFeedback",
+    "AccessibilityStatementPage",
+    "ContentPage",
+    "EasyLanguageMixin",
+    "HomePage",
+    "SiteSettings",
+]

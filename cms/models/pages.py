@@ -1,0 +1,159 @@
+from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+
+
+class EasyLanguageMixin(RoutablePageMixin, models.Model):
+    """Every page may carry a version of its content in easy language (Leichte Sprache),
+    served at `<page url>leichte-sprache/` and listed in the sitemap when it has content."""
+
+    easy_language_body = StreamField(
+        BodyBlock(),
+        blank=True,
+        verbose_name=_("content in easy language"),
+        help_text=_(
+            "Short sentences, one statement each; address the reader directly; "
+            "split long compound words with a hyphen."
+        ),
+    )
+
+    easy_language_panels = [FieldPanel("easy_language_body")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_easy_language(self) -> bool:
+        return bool(self.easy_language_body)
+
+    @property
+    def easy_language_url(self) -> str:
+        return self.url + self.reverse_subpage("easy_language")
+
+    @path("leichte-sprache/", name="easy_language")
+    def easy_language(self, request):
+        if not self.has_easy_language:
+            raise Http404
+        return self.render(
+            request,
+            template="cms/easy_language_page.html",
+            context_overrides={"is_easy_language": True},
+        )
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        if self.has_easy_language:
+            full_url = self.get_full_url(request)
+            urls.append(
+                {
+                    "location": full_url + self.reverse_subpage("easy_language"),
+                    "lastmod": self.last_published_at or self.latest_revision_created_at,
+                }
+            )
+        return urls
+
+
+def edit_handler(content_panels) -> TabbedInterface:
+    """The editor's tabs for a page: content, easy language, promotion, settings."""
+    return TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(EasyLanguageMixin.easy_language_panels, heading=_("Easy language")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings"), classname="settings"),
+        ]
+    )
+
+
+class HomePage(EasyLanguageMixin, Page):
+    """The start page: what the platform is, current consultations, featured datasets and a
+    map of the districts with its list."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    edit_handler = edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from maps.models import Area
+        from maps.selectors import area_feature_collection, area_list
+
+        context = super().get_context(request, *args, **kwargs)
+        districts = area_list(level=Area.Level.BEZIRK)
+        context["district_map_data"] = area_feature_collection(districts)
+        return context
+
+
+class ContentPage(EasyLanguageMixin, Page):
+    """A page of editorial content: headings, text and images."""
+
+    intro = models.TextField(_("summary"), blank=True, max_length=500)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    edit_handler = edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = _("content page")
+
+
+class AccessibilityStatementPage(EasyLanguageMixin, Page):
+    """The accessibility statement required by BITV 2.0, with its feedback form."""
+
+    class Conformance(models.TextChoices):
+        FULL = "full", _("fully compliant")
+        PARTIAL = "partial", _("partially compliant")
+        NONE = "none", _("not compliant")
+
+    conformance = models.CharField(
+        _("conformance"), max_length=10, choices=Conformance.choices, default=Conformance.PARTIAL
+    )
+    statement_date = models.DateField(_("statement prepared on"), null=True, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("statement"))
+
+    max_count = 1
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("conformance"),
+        FieldPanel("statement_date"),
+        FieldPanel("body"),
+    ]
+    edit_handler = edit_handler(content_panels)
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+
+    @path("")
+    def statement(self, request):
+        from cms.forms import AccessibilityFeedbackForm
+        from cms.services import accessibility_feedback_create
+
+        if request.method == "POST":
+            form = AccessibilityFeedbackForm(request.POST)
+            if form.is_valid():
+                if not form.is_spam():
+                    accessibility_feedback_create(**form.feedback_data())
+                return HttpResponseRedirect(self.url + self.reverse_subpage("feedback_sent"))
+        else:
+            form = AccessibilityFeedbackForm(initial={"page_url": request.GET.get("seite", "")})
+        return self.render(request, context_overrides={"form": form})
+
+    @path("danke/", name="feedback_sent")
+    def feedback_sent(self, request):
+        return self.render(request, context_overrides={"feedback_sent": True})

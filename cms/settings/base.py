@@ -1,0 +1,218 @@
+"""Settings shared by every environment.
+
+Everything that differs between machines comes from environment variables; the
+environment-specific modules (dev, test, production) only change defaults.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("QUARTIER_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated environment variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "cms",
+    "participation",
+    "opendata",
+    "maps",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "leaflet",
+    "django.contrib.gis",
+    "django.contrib.sitemaps",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+WSGI_APPLICATION = "cms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+# Databases ---------------------------------------------------------------------------------
+# DATABASE_URL picks the database: spatialite:///path (the embedded default) or
+# postgis://user:password@host:port/name. Anything without spatial support is refused.
+DEFAULT_DATABASE_URL = f"spatialite:///{VAR_DIR / 'quartier.sqlite3'}"
+SPATIAL_ENGINES = {
+    "django.contrib.gis.db.backends.spatialite",
+    "django.contrib.gis.db.backends.postgis",
+}
+
+
+def database_from_url(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] not in SPATIAL_ENGINES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must use spatialite:// or postgis://, not {url.split(':', 1)[0]}://"
+        )
+    if config["ENGINE"].endswith("postgis"):
+        # Parallel workers cost more than they save on small machines and tile-sized queries.
+        workers = os.environ.get("PG_MAX_PARALLEL_WORKERS_PER_GATHER", "0")
+        config.setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+    return config
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "participation.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Language: German first, English too -------------------------------------------------------
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "cms" / "locale"]
+LANGUAGE_COOKIE_NAME = "quartier_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+# Files -------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Background work ---------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# E-mail ------------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "quartier@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Wagtail -----------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = os.environ.get("QUARTIER_SITE_NAME", "Quartier")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed provider may be contacted behind editors' backs
+
+# Maps --------------------------------------------------------------------------------------
+# The background map. The site works without it: areas are drawn from our own data, and an
+# unreachable tile server only leaves the background blank. An empty URL drops the layer.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
+)
+MAP_DEFAULT_CENTER = (52.5186, 13.4081)  # lat, lon (Berlin, Rotes Rathaus)
+MAP_DEFAULT_ZOOM = 10
+LEAFLET_CONFIG = {
+    "TILES": (
+        [(_("Base map"), MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 19})]
+        if MAP_TILES_URL
+        else []
+    ),
+    "ATTRIBUTION_PREFIX": '<a href="https://leafletjs.com">Leaflet</a>',
+    "DEFAULT_CENTER": MAP_DEFAULT_CENTER,
+    "DEFAULT_ZOOM": MAP_DEFAULT_ZOOM,
+    "MIN_ZOOM": 8,
+    "MAX_ZOOM": 18,
+    "RESET_VIEW": False,
+    "SCALE": "metric",
+    "NO_GLOBALS": True,
+}
+
+# GDAL 3.6 cannot be told to refuse file and network access (gis.W001). Quartier never hands
+# GDAL a path, URL or spatial-reference string from outside: geodata is parsed as JSON in
+# Python, single geometries go to GEOS, and coordinate systems are accepted as EPSG numbers only.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Security defaults that hold everywhere ----------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,13 @@
+"""The test suite: fast hashing, mail kept in memory, no background map tiles."""
+
+import os
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "test-demo-password")
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,72 @@
+"""What reads areas: querysets built once, geometry serialised by the database."""
+
+import orjson
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from .models import Area
+
+GEOJSON_PRECISION = 5  # about a metre: plenty for orientation maps
+
+
+def area_list(*, level: str | None = None) -> QuerySet[Area]:
+    areas = Area.objects.defer("geometry").order_by("name")
+    return areas.filter(level=level) if level else areas
+
+
+def area_get(*, code: str) -> Area:
+    """One area with its ancestors joined and its children ordered by name."""
+    return get_object_or_404(
+        Area.objects.select_related("parent__parent__parent").defer(
+            "parent__geometry", "parent__parent__geometry", "parent__parent__parent__geometry"
+        ),
+        code=code,
+    )
+
+
+def area_feature_collection(areas: QuerySet[Area]) -> bytes:
+    """The areas that have an outline as a GeoJSON FeatureCollection (UTF-8 bytes).
+
+    The database writes each geometry's GeoJSON; it is embedded without being parsed again.
+    """
+    rows = (
+        areas.filter(geometry__isnull=False)
+        .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
+        .values_list("code", "name", "level", "geojson")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {
+                "code": code,
+                "name": name,
+                "level": level,
+                "url": reverse("maps:area_detail", kwargs={"code": code}),
+            },
+            "geometry": orjson.Fragment(geojson),
+        }
+        for code, name, level, geojson in rows
+    ]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
+
+
+def area_map_areas(*, area: Area) -> tuple[QuerySet[Area], Area | None]:
+    """What a map of `area` shows: its own outline, else its children's, else the outline of
+    the nearest ancestor that has one (returned second, so the page can say so)."""
+    if area.geometry is not None:
+        return Area.objects.filter(pk=area.pk), None
+    children = Area.objects.filter(parent=area, geometry__isnull=False)
+    if children.exists():
+        return children, None
+    ancestor = (
+        Area.objects.filter(code__in=[a.code for a in area.ancestors], geometry__isnull=False)
+        .defer("geometry")
+        .order_by("-code")
+        .first()
+    )
+    if ancestor is None:
+        return Area.objects.none(), None
+    return Area.objects.filter(pk=ancestor.pk), ancestor

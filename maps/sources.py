@@ -1,0 +1,253 @@
+"""Reading reference files into plain records, checking them on the way in.
+
+Nothing here touches the database. Geodata is parsed as JSON by Python and only single
+geometries are handed to GDAL/GEOS, so a hostile file cannot make GDAL open other files or
+reach the network.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.utils.translation import gettext as _
+
+WGS84 = 4326
+LEVEL_ORDER = ("bezirk", "prognoseraum", "bezirksregion", "planungsraum")
+
+
+class SourceError(ValueError):
+    """A reference file that cannot be used; the message names the file and the place."""
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class AreaShape:
+    key: str
+    geometry: MultiPolygon
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SourceError(_("%(file)s: file not found") % {"file": path}) from error
+    if not raw.strip():
+        raise SourceError(_("%(file)s: the file is empty") % {"file": path.name})
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            _("%(file)s: not UTF-8 text (byte %(position)s)")
+            % {"file": path.name, "position": error.start}
+        ) from error
+
+
+# LOR hierarchy (CSV) --------------------------------------------------------------------------
+
+LOR_COLUMNS = {
+    "plr_code": "Planungsraum (Nummer)",
+    "plr_name": "Planungsraum (Name)",
+    "bzr_code": "Bezirksregion (Nummer)",
+    "bzr_name": "Bezirksregion (Name)",
+    "pgr_code": "Prognoseraum (Nummer)",
+    "pgr_name": "Prognoseraum (Name)",
+    "bez_name": "Bezirk",
+}
+LOR_CODE_LENGTHS = {"plr_code": 8, "bzr_code": 6, "pgr_code": 4}
+
+
+def read_lor_hierarchy(path: Path) -> list[AreaRecord]:
+    """Read the LOR table (one row per Planungsraum) into area records, parents first.
+
+    The district code is the first two digits of the forecast-area code. Raises SourceError
+    naming the line for missing columns, malformed or inconsistent codes and for a code that
+    appears with two different names.
+    """
+    text = _read_text(path)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    missing = [name for name in LOR_COLUMNS.values() if name not in (reader.fieldnames or [])]
+    if missing:
+        raise SourceError(
+            _("%(file)s: missing columns: %(columns)s")
+            % {"file": path.name, "columns": ", ".join(missing)}
+        )
+    names: dict[str, tuple[str, str, str | None]] = {}  # code -> (name, level, parent)
+
+    def remember(line: int, code: str, name: str, level: str, parent: str | None) -> None:
+        known = names.setdefault(code, (name, level, parent))
+        if known != (name, level, parent):
+            raise SourceError(
+                _("%(file)s, line %(line)s: code %(code)s was %(old)s before, now %(new)s")
+                % {"file": path.name, "line": line, "code": code, "old": known[0], "new": name}
+            )
+
+    for line, row in enumerate(reader, start=2):
+        values = {key: (row.get(column) or "").strip() for key, column in LOR_COLUMNS.items()}
+        for key, length in LOR_CODE_LENGTHS.items():
+            if not re.fullmatch(rf"\d{{{length}}}", values[key]):
+                raise SourceError(
+                    _("%(file)s, line %(line)s: %(column)s must be %(length)s digits, not %(value)r")
+                    % {
+                        "file": path.name,
+                        "line": line,
+                        "column": LOR_COLUMNS[key],
+                        "length": length,
+                        "value": values[key],
+                    }
+                )
+        empty = [LOR_COLUMNS[key] for key, value in values.items() if not value]
+        if empty:
+            raise SourceError(
+                _("%(file)s, line %(line)s: empty %(columns)s")
+                % {"file": path.name, "line": line, "columns": ", ".join(empty)}
+            )
+        plr, bzr, pgr = values["plr_code"], values["bzr_code"], values["pgr_code"]
+        if not (plr.startswith(bzr) and bzr.startswith(pgr)):
+            raise SourceError(
+                _("%(file)s, line %(line)s: codes %(plr)s, %(bzr)s, %(pgr)s do not nest")
+                % {"file": path.name, "line": line, "plr": plr, "bzr": bzr, "pgr": pgr}
+            )
+        bez = pgr[:2]
+        remember(line, bez, values["bez_name"], "bezirk", None)
+        remember(line, pgr, values["pgr_name"], "prognoseraum", bez)
+        remember(line, bzr, values["bzr_name"], "bezirksregion", pgr)
+        remember(line, plr, values["plr_name"], "planungsraum", bzr)
+    if not names:
+        raise SourceError(_("%(file)s: no rows") % {"file": path.name})
+    records = [AreaRecord(code, name, level, parent) for code, (name, level, parent) in names.items()]
+    return sorted(records, key=lambda record: (LEVEL_ORDER.index(record.level), record.code))
+
+
+# Outlines (GeoJSON) ---------------------------------------------------------------------------
+
+# "EPSG:25833", "urn:ogc:def:crs:EPSG::25833", "urn:ogc:def:crs:EPSG:6.6:25833",
+# "http://www.opengis.net/def/crs/EPSG/0/25833"
+_EPSG = re.compile(r"EPSG(?::+(?:[\d.]+:)?|/\d+/)(\d{4,6})$", re.IGNORECASE)
+
+
+def declared_srid(crs: object) -> int:
+    """The EPSG code a GeoJSON `crs` member declares; no member means WGS 84 (RFC 7946)."""
+    if crs is None:
+        return WGS84
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not isinstance(name, str):
+        raise SourceError(_("the crs member has no name"))
+    if name.upper().endswith("CRS84"):
+        return WGS84
+    match = _EPSG.search(name.strip())
+    if not match:
+        raise SourceError(_("unknown coordinate system %(name)r") % {"name": name})
+    return int(match.group(1))
+
+
+def polygonal(geometry: GEOSGeometry) -> MultiPolygon:
+    """A valid MultiPolygon from a Polygon or MultiPolygon, repairing self-intersections."""
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise SourceError(
+            _("a Polygon or MultiPolygon is expected, not %(type)s") % {"type": geometry.geom_type}
+        )
+    if geometry.empty:
+        raise SourceError(_("the geometry is empty"))
+    if not geometry.valid:
+        repaired = geometry.make_valid()
+        parts = [part for part in _flatten(repaired) if isinstance(part, Polygon) and part.area]
+        if not parts:
+            raise SourceError(
+                _("invalid geometry that cannot be repaired: %(reason)s")
+                % {"reason": geometry.valid_reason}
+            )
+        geometry = MultiPolygon(parts, srid=geometry.srid)
+    if isinstance(geometry, Polygon):
+        geometry = MultiPolygon([geometry], srid=geometry.srid)
+    return geometry
+
+
+def _flatten(geometry: GEOSGeometry) -> Iterator[GEOSGeometry]:
+    if geometry.geom_type in ("MultiPolygon", "GeometryCollection"):
+        for part in geometry:
+            yield from _flatten(part)
+    else:
+        yield geometry
+
+
+def geometry_from_geojson(member: object, srid: int) -> MultiPolygon:
+    """Turn one GeoJSON geometry member in `srid` into a MultiPolygon in WGS 84."""
+    if not isinstance(member, dict) or "type" not in member:
+        raise SourceError(_("the geometry is missing"))
+    try:
+        geometry = GEOSGeometry(json.dumps(member))
+        geometry.srid = srid
+        if srid != WGS84:
+            geometry.transform(WGS84)
+    except (GDALException, GEOSException, ValueError, TypeError) as error:
+        raise SourceError(_("unreadable geometry: %(error)s") % {"error": error}) from error
+    geometry = polygonal(geometry)
+    min_x, min_y, max_x, max_y = geometry.extent
+    if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
+        raise SourceError(
+            _(
+                "coordinates outside longitude/latitude range (%(extent)s); "
+                "does the file declare its coordinate system (crs)?"
+            )
+            % {"extent": ", ".join(f"{value:g}" for value in geometry.extent)}
+        )
+    return geometry
+
+
+def read_area_shapes(path: Path, *, key_property: str) -> list[AreaShape]:
+    """Read a GeoJSON FeatureCollection of area outlines, keyed by `key_property`.
+
+    Any declared EPSG coordinate system is reprojected to WGS 84; Polygons become
+    MultiPolygons; self-intersecting outlines are repaired. Raises SourceError naming the
+    feature for anything else.
+    """
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SourceError(
+            _("%(file)s: not valid JSON (line %(line)s, column %(column)s): %(message)s")
+            % {"file": path.name, "line": error.lineno, "column": error.colno, "message": error.msg}
+        ) from error
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise SourceError(_("%(file)s: not a GeoJSON FeatureCollection") % {"file": path.name})
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise SourceError(_("%(file)s: the FeatureCollection has no features") % {"file": path.name})
+    try:
+        srid = declared_srid(data.get("crs"))
+    except SourceError as error:
+        raise SourceError(f"{path.name}: {error}") from error
+    shapes: dict[str, AreaShape] = {}
+    for number, feature in enumerate(features, start=1):
+        where = _("%(file)s, feature %(number)s") % {"file": path.name, "number": number}
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        key = str((properties or {}).get(key_property) or "").strip()
+        if not key:
+            raise SourceError(
+                _("%(where)s: property %(property)r is missing")
+                % {"where": where, "property": key_property}
+            )
+        if key in shapes:
+            raise SourceError(_("%(where)s: %(key)s appears twice") % {"where": where, "key": key})
+        try:
+            geometry = geometry_from_geojson(feature.get("geometry"), srid)
+        except SourceError as error:
+            raise SourceError(f"{where} ({key}): {error}") from error
+        shapes[key] = AreaShape(key=key, geometry=geometry)
+    return list(shapes.values())

@@ -1,0 +1,27 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.inclusion_tag("maps/includes/area_map.html")
+def area_map(map_data: bytes, *, map_id: str, label: str, list_heading: str, list_heading_level=3):
+    """Render a map of a GeoJSON FeatureCollection (from `area_feature_collection`) together
+    with the list of the same features; the map is an enhancement of the list."""
+    import orjson
+
+    collection = orjson.loads(map_data)
+    text = map_data.decode().translate(_SCRIPT_ESCAPES)
+    features_json = mark_safe(  # noqa: S308 - <, > and & are escaped above, as json_script does
+        f'<script id="{map_id}-data" type="application/json">{text}</script>'
+    )
+    return {
+        "map_id": map_id,
+        "label": label,
+        "list_heading": list_heading,
+        "list_heading_level": list_heading_level,
+        "features": [feature["properties"] for feature in collection["features"]],
+        "features_json": features_json,
+    }

@@ -1,0 +1,30 @@
+from django.shortcuts import render
+
+from .models import Area
+from .selectors import area_feature_collection, area_get, area_list, area_map_areas
+
+
+def area_index(request):
+    """All districts on a map and in a list, each with its forecast areas."""
+    districts = area_list(level=Area.Level.BEZIRK).prefetch_related("children")
+    return render(
+        request,
+        "maps/area_index.html",
+        {"districts": districts, "map_data": area_feature_collection(districts)},
+    )
+
+
+def area_detail(request, code: str):
+    """One area: name, level, parents, children and a map."""
+    area = area_get(code=code)
+    shown, outlined_ancestor = area_map_areas(area=area)
+    return render(
+        request,
+        "maps/area_detail.html",
+        {
+            "area": area,
+            "children": area_list().filter(parent=area),
+            "map_data": area_feature_collection(shown),
+            "outlined_ancestor": outlined_ancestor,
+        },
+    )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    """Consultations, contributions, groups and their statements, answers, accounts."""
+
+    name = "participation"
+    verbose_name = _("Participation")
