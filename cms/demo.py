@@ -12,13 +12,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from cms.models import AccessibilityStatementPage, ContentPage, HomePage, SiteSettings
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "site.toml"
 PAGE_TYPES = {"content": ContentPage, "accessibility": AccessibilityStatementPage}
 FEEDBACK_PERMISSIONS = ("view_accessibilityfeedback", "change_accessibilityfeedback")
+# What Wagtail's own migrations give its two standard groups on the page tree; recreated here
+# when the database was emptied (e.g. `flush`) so the demo accounts can work in the admin.
+GROUP_PAGE_PERMISSIONS = {
+    "Editors": ("add_page", "change_page"),
+    "Moderators": ("add_page", "change_page", "publish_page"),
+}
 
 
 @dataclass
@@ -39,6 +45,9 @@ def _home_page(spec: dict, result: DemoResult) -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:
+            locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
         home = HomePage(
             title=spec["title"],
             slug="start",
@@ -99,12 +108,29 @@ def _site_settings(home: HomePage, spec: dict, pages: dict[str, Page]) -> None:
     site_settings.save()
 
 
-def _grant_feedback_permissions() -> None:
-    permissions = Permission.objects.filter(
+def _staff_groups(home: HomePage) -> None:
+    """Make sure Wagtail's Editors and Moderators groups exist with admin access, their page
+    permissions, and access to the accessibility feedback."""
+    feedback = Permission.objects.filter(
         content_type__app_label="cms", codename__in=FEEDBACK_PERMISSIONS
     )
-    for group in Group.objects.filter(name__in=("Editors", "Moderators")):
-        group.permissions.add(*permissions)
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    root = home.get_parent()
+    for name, page_codenames in GROUP_PAGE_PERMISSIONS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*feedback)
+        if created:
+            group.permissions.add(access_admin)
+            for codename in page_codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=root,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
 
 
 def _accounts(specs: list[dict], password: str, result: DemoResult) -> None:
@@ -128,7 +154,7 @@ def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
     home = _home_page(spec["home"], result)
     pages = {page_spec["slug"]: _content_page(home, page_spec, result) for page_spec in spec["pages"]}
     _site_settings(home, spec["settings"], pages)
-    _grant_feedback_permissions()
+    _staff_groups(home)
     if password:
         _accounts(spec["accounts"], password, result)
     return result
