@@ -81,7 +81,7 @@ format: deps
 	$(VENV)/bin/ruff format .
 
 bench: deps
-	$(PY) -m pytest tests/benchmarks -p no:randomly -s -o python_files='bench_*.py'
+	$(PY) -m pytest tests/benchmarks -p no:xdist -s -q -o python_files='bench_*.py'
 
 # Re-resolve the pinned dependencies from pyproject.toml (after changing it).
 lock: system

@@ -152,7 +152,9 @@ def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     result = DemoResult()
     home = _home_page(spec["home"], result)
-    pages = {page_spec["slug"]: _content_page(home, page_spec, result) for page_spec in spec["pages"]}
+    pages = {
+        page_spec["slug"]: _content_page(home, page_spec, result) for page_spec in spec["pages"]
+    }
     _site_settings(home, spec["settings"], pages)
     _staff_groups(home)
     if password:

@@ -58,7 +58,8 @@ class AccessibilityFeedbackForm(forms.Form):
 
     def feedback_data(self) -> dict:
         return {
-            key: self.cleaned_data[key] for key in ("category", "message", "page_url", "name", "email")
+            key: self.cleaned_data[key]
+            for key in ("category", "message", "page_url", "name", "email")
         }
 
 

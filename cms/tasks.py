@@ -22,9 +22,11 @@ def feedback_recipients() -> list[str]:
         address = SiteSettings.for_site(site).feedback_email
         if address:
             recipients.add(address)
-    editors = get_user_model().objects.filter(
-        is_active=True, groups__name__in=EDITOR_GROUPS
-    ).exclude(email="")
+    editors = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=EDITOR_GROUPS)
+        .exclude(email="")
+    )
     recipients.update(editors.values_list("email", flat=True))
     return sorted(recipients)
 

@@ -34,7 +34,15 @@ class AccessibilityFeedbackViewSet(ModelViewSet):
     list_display = ["category", "page_url", "status", "created_at"]
     list_filter = ["status", "category"]
     search_fields = ["message", "page_url"]
-    inspect_view_fields = ["category", "page_url", "message", "name", "email", "status", "created_at"]
+    inspect_view_fields = [
+        "category",
+        "page_url",
+        "message",
+        "name",
+        "email",
+        "status",
+        "created_at",
+    ]
 
 
 @hooks.register("register_admin_viewset")

@@ -99,9 +99,12 @@ def read_lor_hierarchy(path: Path) -> list[AreaRecord]:
     for line, row in enumerate(reader, start=2):
         values = {key: (row.get(column) or "").strip() for key, column in LOR_COLUMNS.items()}
         for key, length in LOR_CODE_LENGTHS.items():
-            if not re.fullmatch(rf"\d{{{length}}}", values[key]):
+            if not re.fullmatch(rf"[0-9]{{{length}}}", values[key]):
                 raise SourceError(
-                    _("%(file)s, line %(line)s: %(column)s must be %(length)s digits, not %(value)r")
+                    _(
+                        "%(file)s, line %(line)s: "
+                        "%(column)s must be %(length)s digits, not %(value)r"
+                    )
                     % {
                         "file": path.name,
                         "line": line,
@@ -129,7 +132,9 @@ def read_lor_hierarchy(path: Path) -> list[AreaRecord]:
         remember(line, plr, values["plr_name"], "planungsraum", bzr)
     if not names:
         raise SourceError(_("%(file)s: no rows") % {"file": path.name})
-    records = [AreaRecord(code, name, level, parent) for code, (name, level, parent) in names.items()]
+    records = [
+        AreaRecord(code, name, level, parent) for code, (name, level, parent) in names.items()
+    ]
     return sorted(records, key=lambda record: (LEVEL_ORDER.index(record.level), record.code))
 
 
@@ -144,7 +149,8 @@ def declared_srid(crs: object) -> int:
     """The EPSG code a GeoJSON `crs` member declares; no member means WGS 84 (RFC 7946)."""
     if crs is None:
         return WGS84
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
         raise SourceError(_("the crs member has no name"))
     if name.upper().endswith("CRS84"):
@@ -224,11 +230,17 @@ def read_area_shapes(path: Path, *, key_property: str) -> list[AreaShape]:
             _("%(file)s: not valid JSON (line %(line)s, column %(column)s): %(message)s")
             % {"file": path.name, "line": error.lineno, "column": error.colno, "message": error.msg}
         ) from error
+    except RecursionError as error:
+        raise SourceError(
+            _("%(file)s: not valid JSON (nested too deeply)") % {"file": path.name}
+        ) from error
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise SourceError(_("%(file)s: not a GeoJSON FeatureCollection") % {"file": path.name})
     features = data.get("features")
     if not isinstance(features, list) or not features:
-        raise SourceError(_("%(file)s: the FeatureCollection has no features") % {"file": path.name})
+        raise SourceError(
+            _("%(file)s: the FeatureCollection has no features") % {"file": path.name}
+        )
     try:
         srid = declared_srid(data.get("crs"))
     except SourceError as error:
@@ -237,7 +249,9 @@ def read_area_shapes(path: Path, *, key_property: str) -> list[AreaShape]:
     for number, feature in enumerate(features, start=1):
         where = _("%(file)s, feature %(number)s") % {"file": path.name, "number": number}
         properties = feature.get("properties") if isinstance(feature, dict) else None
-        key = str((properties or {}).get(key_property) or "").strip()
+        if not isinstance(properties, dict):
+            properties = {}
+        key = str(properties.get(key_property) or "").strip()
         if not key:
             raise SourceError(
                 _("%(where)s: property %(property)r is missing")

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from .models import Area
@@ -6,7 +7,9 @@ from .selectors import area_feature_collection, area_get, area_list, area_map_ar
 
 def area_index(request):
     """All districts on a map and in a list, each with its forecast areas."""
-    districts = area_list(level=Area.Level.BEZIRK).prefetch_related("children")
+    districts = area_list(level=Area.Level.BEZIRK).prefetch_related(
+        Prefetch("children", queryset=Area.objects.defer("geometry"))
+    )
     return render(
         request,
         "maps/area_index.html",

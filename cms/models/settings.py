@@ -22,15 +22,27 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Receives every report; editors are notified as well."),
     )
     imprint_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("imprint page"),
     )
     privacy_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("privacy page"),
     )
     accessibility_page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("accessibility statement"),
     )
 
@@ -46,7 +58,11 @@ class SiteSettings(BaseSiteSetting):
             heading=_("Organisation"),
         ),
         MultiFieldPanel(
-            [FieldPanel("imprint_page"), FieldPanel("privacy_page"), FieldPanel("accessibility_page")],
+            [
+                FieldPanel("imprint_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+            ],
             heading=_("Legal pages"),
         ),
     ]

@@ -113,7 +113,9 @@ def database_from_url(url: str) -> dict:
     if config["ENGINE"].endswith("postgis"):
         # Parallel workers cost more than they save on small machines and tile-sized queries.
         workers = os.environ.get("PG_MAX_PARALLEL_WORKERS_PER_GATHER", "0")
-        config.setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+        config.setdefault("OPTIONS", {})["options"] = (
+            f"-c max_parallel_workers_per_gather={workers}"
+        )
     return config
 
 

@@ -4,10 +4,14 @@ import os
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+SECRET_KEY = "test-only-insecure-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "test-demo-password")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# SpatiaLite tests run in memory, one database per test worker.
+if DATABASES["default"]["ENGINE"].endswith("spatialite"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405

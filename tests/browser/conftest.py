@@ -50,7 +50,7 @@ def site(transactional_db, live_server):
     """The demo site served live; returns its base URL."""
     from django.core.management import call_command
 
-    call_command("load_demo", no_progress=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", no_progress=True, stdout=open(os.devnull, "w"))
     return live_server.url
 
 

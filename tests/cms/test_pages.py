@@ -1,0 +1,85 @@
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import pytest
+from wagtail.models import Page
+
+from cms.models import ContentPage, HomePage
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_paths(client) -> list[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
+    return [urlsplit(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+
+
+def test_sitemap_lists_every_live_page_its_easy_language_version_and_every_area(demo_site, client):
+    paths = sitemap_paths(client)
+    for page in Page.objects.live().public().specific().exclude(depth=1):
+        assert page.url in paths
+        if getattr(page, "has_easy_language", False):
+            assert page.easy_language_url in paths
+    assert "/leichte-sprache/" in paths
+    assert "/impressum/leichte-sprache/" not in paths  # it has no easy-language version
+    area_paths = [path for path in paths if path.startswith("/gebiete/")]
+    assert len(area_paths) == 12 + 58 + 143 + 542
+
+
+def test_every_sitemap_page_renders_with_landmarks_and_skip_link(demo_site, client):
+    for path in sitemap_paths(client)[:40]:
+        html = client.get(path).content.decode()
+        assert '<a class="skip-link" href="#main">' in html, path
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html, path
+        assert re.search(r'<html lang="de"', html), path
+
+
+def test_every_page_header_links_to_easy_language(demo_site, client):
+    # A page with its own version links to it; a page without links to the site's overview.
+    assert (
+        'href="/ueber-quartier/leichte-sprache/"' in client.get("/ueber-quartier/").content.decode()
+    )
+    assert 'href="/leichte-sprache/"' in client.get("/impressum/").content.decode()
+    assert 'href="/leichte-sprache/"' in client.get("/gebiete/01/").content.decode()
+    easy = client.get("/ueber-quartier/leichte-sprache/").content.decode()
+    assert "Wie geht Mit-Reden?" in easy
+    assert 'href="/ueber-quartier/"' in easy  # and back to standard language
+
+
+def test_page_without_easy_language_content_has_no_easy_language_route(demo_site, client):
+    assert client.get("/impressum/leichte-sprache/").status_code == 404
+
+
+def test_home_page_shows_the_twelve_districts_in_a_list_and_as_map_data(demo_site, client):
+    html = client.get("/").content.decode()
+    assert html.count('href="/gebiete/') >= 12
+    assert 'id="districts-map-data" type="application/json"' in html
+    assert "Friedrichshain-Kreuzberg" in html
+
+
+def test_home_page_query_count_does_not_depend_on_pages(
+    demo_site, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40):
+        client.get("/")
+    home = HomePage.objects.get()
+    for number in range(10):
+        home.add_child(instance=ContentPage(title=f"Seite {number}", show_in_menus=True))
+    with django_assert_max_num_queries(40):
+        assert client.get("/").status_code == 200
+
+
+def test_unknown_address_gives_the_404_page(demo_site, client):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_main_navigation_marks_the_current_page(demo_site, client):
+    html = client.get("/ueber-quartier/").content.decode()
+    assert '<a href="/ueber-quartier/" aria-current="page">' in html
