@@ -83,3 +83,19 @@ def test_unknown_address_gives_the_404_page(demo_site, client):
 def test_main_navigation_marks_the_current_page(demo_site, client):
     html = client.get("/ueber-quartier/").content.decode()
     assert '<a href="/ueber-quartier/" aria-current="page">' in html
+
+
+def test_server_error_page_stands_alone_in_german_and_english(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Technischer Fehler" in html and 'lang="en"' in html
+
+
+def test_footer_links_to_the_barrier_report_form_with_the_current_page(demo_site, client):
+    html = client.get("/gebiete/01/").content.decode()
+    assert 'href="/barrierefreiheit/?seite=/gebiete/01/#feedback-heading"' in html
+    form = client.get("/barrierefreiheit/", {"seite": "/gebiete/01/"}).content.decode()
+    assert 'value="/gebiete/01/"' in form
