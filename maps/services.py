@@ -45,7 +45,8 @@ def area_hierarchy_import(
     by_code = {area.code: area for area in Area.objects.defer("geometry")}
     for level in LEVEL_ORDER:
         new, changed = [], []
-        for record in progress([r for r in records if r.level == level], level):
+        level_records = [r for r in records if r.level == level]
+        for record in progress(level_records, str(Area.Level(level).label)):
             parent = by_code.get(record.parent_code) if record.parent_code else None
             if record.parent_code and parent is None:
                 raise SourceError(
@@ -97,7 +98,7 @@ def area_geometry_import(
         )
     result = ImportResult()
     changed = []
-    for shape in progress(shapes, level):
+    for shape in progress(shapes, str(Area.Level(level).label)):
         area = areas[shape.key]
         if area.geometry is not None and area.geometry.equals_exact(shape.geometry, 1e-9):
             result.unchanged += 1

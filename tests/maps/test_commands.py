@@ -36,8 +36,8 @@ def test_import_areas_loads_the_berlin_fixtures_and_reports_what_it_did():
     output = import_areas()
     assert output.splitlines() == [
         "hierarchy: 755 created, 0 updated, 0 unchanged",
-        "districts: 0 created, 12 updated, 0 unchanged",
-        "forecast areas: 0 created, 58 updated, 0 unchanged",
+        "district outlines: 0 created, 12 updated, 0 unchanged",
+        "forecast-area outlines: 0 created, 58 updated, 0 unchanged",
     ]
     assert Area.objects.count() == 755
     assert Area.objects.filter(geometry__isnull=False).count() == 70
@@ -61,8 +61,8 @@ def test_import_areas_twice_changes_nothing(django_assert_max_num_queries):
         output = import_areas()
     assert output.splitlines() == [
         "hierarchy: 0 created, 0 updated, 755 unchanged",
-        "districts: 0 created, 0 updated, 12 unchanged",
-        "forecast areas: 0 created, 0 updated, 58 unchanged",
+        "district outlines: 0 created, 0 updated, 12 unchanged",
+        "forecast-area outlines: 0 created, 0 updated, 58 unchanged",
     ]
     assert list(Area.objects.values_list("pk", "code", "name", "level", "parent_id")) == before
 
@@ -70,7 +70,7 @@ def test_import_areas_twice_changes_nothing(django_assert_max_num_queries):
 def test_import_areas_draws_progress_bars_on_stderr():
     stderr = io.StringIO()
     call_command("import_areas", stdout=io.StringIO(), stderr=stderr)
-    assert "planungsraum" in stderr.getvalue()
+    assert "Planning area" in stderr.getvalue()
     assert Area.objects.count() == 755
 
 

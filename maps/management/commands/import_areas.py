@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from maps.progress import progress_bar
 from maps.services import area_geometry_import, area_hierarchy_import
@@ -35,11 +36,11 @@ class Command(BaseCommand):
                 transaction.atomic(),
             ):
                 results = {
-                    "hierarchy": area_hierarchy_import(records=records, progress=progress),
-                    "districts": area_geometry_import(
+                    _("hierarchy"): area_hierarchy_import(records=records, progress=progress),
+                    _("district outlines"): area_geometry_import(
                         shapes=districts, level="bezirk", match_by="name", progress=progress
                     ),
-                    "forecast areas": area_geometry_import(
+                    _("forecast-area outlines"): area_geometry_import(
                         shapes=forecast_areas, level="prognoseraum", progress=progress
                     ),
                 }
