@@ -13,7 +13,6 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard cms/locale/*/LC_MESSAGES/django.po))
 DEMO_PASSWORD_FILE := var/demo-password
 PYTEST_ARGS ?=
 
-export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .PHONY: help run test test-unit test-browser lint format bench system system-test deps \
         messages migrate demo lock clean
