@@ -67,7 +67,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: deps system-test node_modules/.installed
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -80,7 +80,7 @@ format: deps
 	$(VENV)/bin/ruff format .
 
 bench: deps
-	$(PY) -m pytest tests/benchmarks -p no:xdist -s -q -o python_files='bench_*.py'
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest tests/benchmarks -p no:xdist -s -q -o python_files='bench_*.py'
 
 # Re-resolve the pinned dependencies from pyproject.toml (after changing it).
 lock: system
