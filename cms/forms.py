@@ -70,3 +70,8 @@ class SearchForm(forms.Form):
         required=False,
         error_messages={"max_length": _("Shorten the search term to at most 200 characters.")},
     )
+
+    def clean_q(self) -> str:
+        # An unbalanced quotation mark is a syntax error for SQLite's full-text search; plain
+        # words are what visitors mean, so quotes are dropped.
+        return " ".join(self.cleaned_data["q"].replace('"', " ").split())

@@ -1,5 +1,7 @@
 """What reads areas: querysets built once, geometry serialised by the database."""
 
+from dataclasses import dataclass
+
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import QuerySet
@@ -26,8 +28,17 @@ def area_get(*, code: str) -> Area:
     )
 
 
-def area_feature_collection(areas: QuerySet[Area]) -> bytes:
-    """The areas that have an outline as a GeoJSON FeatureCollection (UTF-8 bytes).
+@dataclass(frozen=True)
+class FeatureCollection:
+    """Areas for a map: the GeoJSON document and, for the list beside the map, the same
+    features' properties (so the two always show the same places)."""
+
+    geojson: bytes
+    items: list[dict]
+
+
+def area_feature_collection(areas: QuerySet[Area]) -> FeatureCollection:
+    """The areas that have an outline as a GeoJSON FeatureCollection.
 
     The database writes each geometry's GeoJSON; it is embedded without being parsed again.
     """
@@ -36,21 +47,26 @@ def area_feature_collection(areas: QuerySet[Area]) -> bytes:
         .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
         .values_list("code", "name", "level", "geojson")
     )
-    features = [
-        {
-            "type": "Feature",
-            "id": code,
-            "properties": {
-                "code": code,
-                "name": name,
-                "level": level,
-                "url": reverse("maps:area_detail", kwargs={"code": code}),
-            },
-            "geometry": orjson.Fragment(geojson),
+    items, features = [], []
+    for code, name, level, geojson in rows:
+        properties = {
+            "code": code,
+            "name": name,
+            "level": level,
+            "url": reverse("maps:area_detail", kwargs={"code": code}),
         }
-        for code, name, level, geojson in rows
-    ]
-    return orjson.dumps({"type": "FeatureCollection", "features": features})
+        items.append(properties)
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": properties,
+                "geometry": orjson.Fragment(geojson),
+            }
+        )
+    return FeatureCollection(
+        geojson=orjson.dumps({"type": "FeatureCollection", "features": features}), items=items
+    )
 
 
 def area_map_areas(*, area: Area) -> tuple[QuerySet[Area], Area | None]:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,15 +44,26 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except FileNotFoundError as error:
         raise SourceError(_("%(file)s: file not found") % {"file": path}) from error
+    except OSError as error:
+        raise SourceError(
+            _("%(file)s: cannot be read (%(reason)s)") % {"file": path, "reason": error.strerror}
+        ) from error
     if not raw.strip():
         raise SourceError(_("%(file)s: the file is empty") % {"file": path.name})
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(
             _("%(file)s: not UTF-8 text (byte %(position)s)")
             % {"file": path.name, "position": error.start}
         ) from error
+    if "\x00" in text:
+        raise SourceError(_("%(file)s: contains NUL bytes; not a text file") % {"file": path.name})
+    return text
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(ord(character) < 32 or ord(character) == 127 for character in value)
 
 
 # LOR hierarchy (CSV) --------------------------------------------------------------------------
@@ -96,8 +107,20 @@ def read_lor_hierarchy(path: Path) -> list[AreaRecord]:
                 % {"file": path.name, "line": line, "code": code, "old": known[0], "new": name}
             )
 
-    for line, row in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise SourceError(
+            _("%(file)s, line %(line)s: %(error)s")
+            % {"file": path.name, "line": reader.line_num, "error": error}
+        ) from error
+    for line, row in enumerate(rows, start=2):
         values = {key: (row.get(column) or "").strip() for key, column in LOR_COLUMNS.items()}
+        if any(_has_control_characters(value) for value in values.values()):
+            raise SourceError(
+                _("%(file)s, line %(line)s: contains control characters")
+                % {"file": path.name, "line": line}
+            )
         for key, length in LOR_CODE_LENGTHS.items():
             if not re.fullmatch(rf"[0-9]{{{length}}}", values[key]):
                 raise SourceError(
@@ -191,8 +214,11 @@ def _flatten(geometry: GEOSGeometry) -> Iterator[GEOSGeometry]:
         yield geometry
 
 
-def geometry_from_geojson(member: object, srid: int) -> MultiPolygon:
-    """Turn one GeoJSON geometry member in `srid` into a MultiPolygon in WGS 84."""
+def geometry_from_geojson(
+    member: object, srid: int, bounds: Sequence[float] | None = None
+) -> MultiPolygon:
+    """Turn one GeoJSON geometry member in `srid` into a MultiPolygon in WGS 84, lying within
+    `bounds` (min lon, min lat, max lon, max lat) when given."""
     if not isinstance(member, dict) or "type" not in member:
         raise SourceError(_("the geometry is missing"))
     try:
@@ -200,9 +226,11 @@ def geometry_from_geojson(member: object, srid: int) -> MultiPolygon:
         geometry.srid = srid
         if srid != WGS84:
             geometry.transform(WGS84)
+        geometry = polygonal(geometry)
+    except SourceError:
+        raise
     except (GDALException, GEOSException, ValueError, TypeError) as error:
         raise SourceError(_("unreadable geometry: %(error)s") % {"error": error}) from error
-    geometry = polygonal(geometry)
     min_x, min_y, max_x, max_y = geometry.extent
     if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
         raise SourceError(
@@ -210,26 +238,48 @@ def geometry_from_geojson(member: object, srid: int) -> MultiPolygon:
                 "coordinates outside longitude/latitude range (%(extent)s); "
                 "does the file declare its coordinate system (crs)?"
             )
-            % {"extent": ", ".join(f"{value:g}" for value in geometry.extent)}
+            % {"extent": _format_extent(geometry.extent)}
         )
+    if bounds is not None:
+        west, south, east, north = bounds
+        if min_x < west or min_y < south or max_x > east or max_y > north:
+            raise SourceError(
+                _(
+                    "the outline (%(extent)s) lies outside the city (%(bounds)s); "
+                    "is the declared coordinate system (crs) right?"
+                )
+                % {"extent": _format_extent(geometry.extent), "bounds": _format_extent(bounds)}
+            )
     return geometry
 
 
-def read_area_shapes(path: Path, *, key_property: str) -> list[AreaShape]:
+def _format_extent(extent: Sequence[float]) -> str:
+    return ", ".join(f"{value:g}" for value in extent)
+
+
+def _reject_constant(name: str) -> None:
+    raise SourceError(_("%(value)s is not a number GeoJSON allows") % {"value": name})
+
+
+def read_area_shapes(
+    path: Path, *, key_property: str, bounds: Sequence[float] | None = None
+) -> list[AreaShape]:
     """Read a GeoJSON FeatureCollection of area outlines, keyed by `key_property`.
 
     Any declared EPSG coordinate system is reprojected to WGS 84; Polygons become
-    MultiPolygons; self-intersecting outlines are repaired. Raises SourceError naming the
-    feature for anything else.
+    MultiPolygons; self-intersecting outlines are repaired; with `bounds`, every outline must
+    lie within them. Raises SourceError naming the feature for anything else.
     """
     text = _read_text(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SourceError(
             _("%(file)s: not valid JSON (line %(line)s, column %(column)s): %(message)s")
             % {"file": path.name, "line": error.lineno, "column": error.colno, "message": error.msg}
         ) from error
+    except SourceError as error:
+        raise SourceError(f"{path.name}: {error}") from error
     except RecursionError as error:
         raise SourceError(
             _("%(file)s: not valid JSON (nested too deeply)") % {"file": path.name}
@@ -257,10 +307,14 @@ def read_area_shapes(path: Path, *, key_property: str) -> list[AreaShape]:
                 _("%(where)s: property %(property)r is missing")
                 % {"where": where, "property": key_property}
             )
+        if _has_control_characters(key):
+            raise SourceError(
+                _("%(where)s: the key contains control characters") % {"where": where}
+            )
         if key in shapes:
             raise SourceError(_("%(where)s: %(key)s appears twice") % {"where": where, "key": key})
         try:
-            geometry = geometry_from_geojson(feature.get("geometry"), srid)
+            geometry = geometry_from_geojson(feature.get("geometry"), srid, bounds)
         except SourceError as error:
             raise SourceError(f"{where} ({key}): {error}") from error
         shapes[key] = AreaShape(key=key, geometry=geometry)

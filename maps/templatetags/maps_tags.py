@@ -1,5 +1,8 @@
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
+
+from maps.selectors import FeatureCollection
 
 register = template.Library()
 
@@ -7,13 +10,17 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 @register.inclusion_tag("maps/includes/area_map.html")
-def area_map(map_data: bytes, *, map_id: str, label: str, list_heading: str, list_heading_level=3):
-    """Render a map of a GeoJSON FeatureCollection (from `area_feature_collection`) together
-    with the list of the same features; the map is an enhancement of the list."""
-    import orjson
-
-    collection = orjson.loads(map_data)
-    text = map_data.decode().translate(_SCRIPT_ESCAPES)
+def area_map(
+    map_data: FeatureCollection,
+    *,
+    map_id: str,
+    label: str,
+    list_heading: str,
+    list_heading_level: int = 3,
+):
+    """Render a map of the areas in `map_data` (from `area_feature_collection`) together with
+    the list of the same areas; the map is an enhancement of the list."""
+    text = map_data.geojson.decode().translate(_SCRIPT_ESCAPES)
     features_json = mark_safe(  # noqa: S308 - <, > and & are escaped above, as json_script does
         f'<script id="{map_id}-data" type="application/json">{text}</script>'
     )
@@ -22,6 +29,7 @@ def area_map(map_data: bytes, *, map_id: str, label: str, list_heading: str, lis
         "label": label,
         "list_heading": list_heading,
         "list_heading_level": list_heading_level,
-        "features": [feature["properties"] for feature in collection["features"]],
+        "features": map_data.items,
         "features_json": features_json,
+        "data_attribution": settings.MAP_DATA_ATTRIBUTION,
     }

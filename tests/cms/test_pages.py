@@ -1,26 +1,22 @@
 import re
-import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 import pytest
 from wagtail.models import Page
 
 from cms.models import ContentPage, HomePage
+from tests.helpers import sitemap_paths
 
 pytestmark = pytest.mark.django_db
 
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
-
-def sitemap_paths(client) -> list[str]:
+def site_paths(client) -> list[str]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
-    return [urlsplit(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return sitemap_paths(response.content)
 
 
 def test_sitemap_lists_every_live_page_its_easy_language_version_and_every_area(demo_site, client):
-    paths = sitemap_paths(client)
+    paths = site_paths(client)
     for page in Page.objects.live().public().specific().exclude(depth=1):
         assert page.url in paths
         if getattr(page, "has_easy_language", False):
@@ -32,7 +28,7 @@ def test_sitemap_lists_every_live_page_its_easy_language_version_and_every_area(
 
 
 def test_every_sitemap_page_renders_with_landmarks_and_skip_link(demo_site, client):
-    for path in sitemap_paths(client)[:40]:
+    for path in site_paths(client)[:40]:
         html = client.get(path).content.decode()
         assert '<a class="skip-link" href="#main">' in html, path
         assert '<main id="main"' in html and "<header" in html and "<footer" in html, path

@@ -29,3 +29,39 @@ def test_bad_page_numbers_do_not_fail(demo_site, client, number):
 def test_html_in_search_term_is_escaped(demo_site, client):
     html = client.get("/suche/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        '"',
+        'Berlin"',
+        '"Berlin',
+        "*",
+        "Berlin*",
+        "(",
+        ")",
+        "AND",
+        "OR Berlin",
+        "NOT",
+        "-Berlin",
+        "a:b",
+        "^",
+        "Bezirk-Mitte",
+        "'",
+        "%",
+        "\\",
+        "{",
+        "NEAR(a b)",
+        "ä ö ü ß",
+        "\U0001d518\U0001d52b",
+        "\x00",
+    ],
+)
+def test_search_with_query_syntax_characters_never_fails(demo_site, client, term):
+    assert client.get("/suche/", {"q": term}).status_code == 200
+
+
+def test_search_term_with_quotes_still_finds_pages(demo_site, client):
+    html = client.get("/suche/", {"q": '"Beteiligung'}).content.decode()
+    assert 'href="/ueber-quartier/"' in html

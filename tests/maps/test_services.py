@@ -3,11 +3,12 @@
 from collections import Counter
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import Polygon
 
 from maps.models import Area
 from maps.services import area_geometry_import, area_hierarchy_import
 from maps.sources import AreaRecord, AreaShape, SourceError
+from tests.factories import square
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,6 @@ ZENTRUM = AreaRecord("0110", "Zentrum", "prognoseraum", "01")
 TIERGARTEN_SUED = AreaRecord("011001", "Tiergarten Süd", "bezirksregion", "0110")
 STUELERSTRASSE = AreaRecord("01100101", "Stülerstraße", "planungsraum", "011001")
 SMALL_HIERARCHY = [MITTE, ZENTRUM, TIERGARTEN_SUED, STUELERSTRASSE]
-
-
-def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:
-    ring = ((x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y))
-    return MultiPolygon(Polygon(ring), srid=4326)
 
 
 def counts(result) -> tuple[int, int, int]:

@@ -468,3 +468,56 @@ def test_declared_srid_rejects_unknown_names(name):
 def test_declared_srid_rejects_crs_without_a_name(crs):
     with pytest.raises(SourceError, match=r"^the crs member has no name$"):
         declared_srid(crs)
+
+
+# Hostile and odd files -----------------------------------------------------------------------
+
+CITY = (13.0, 52.3, 13.8, 52.7)
+
+
+def test_folder_instead_of_file_is_rejected_as_unreadable(tmp_path):
+    with pytest.raises(SourceError, match="cannot be read"):
+        read_lor_hierarchy(tmp_path)
+
+
+def test_csv_with_an_oversized_field_is_rejected_naming_the_line(tmp_file):
+    path = tmp_file("lor.csv", lor_csv(STUELERSTRASSE, '"' + "x" * 200_000 + '",a,b,c,d,e,f'))
+    with pytest.raises(SourceError, match=r"lor\.csv, line \d+: field larger than field limit"):
+        read_lor_hierarchy(path)
+
+
+def test_csv_with_control_characters_in_a_name_is_rejected(tmp_file):
+    path = tmp_file("lor.csv", lor_csv(STUELERSTRASSE.replace("Stülerstraße", "Stüler\x07straße")))
+    with pytest.raises(SourceError, match="line 2: contains control characters"):
+        read_lor_hierarchy(path)
+
+
+def test_file_with_nul_bytes_is_rejected(tmp_file):
+    path = tmp_file("lor.csv", lor_csv(STUELERSTRASSE.replace("Stülerstraße", "Stüler\x00")))
+    with pytest.raises(SourceError, match="NUL bytes"):
+        read_lor_hierarchy(path)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_coordinates_are_rejected(tmp_file, constant):
+    text = collection(feature()).replace("13.41", constant, 1)
+    with pytest.raises(SourceError, match=f"{constant} is not a number GeoJSON allows"):
+        read_shapes(tmp_file, text)
+
+
+def test_outline_in_wgs84_declared_as_epsg25833_is_rejected_as_outside_the_city(tmp_file):
+    text = collection(feature(), crs="urn:ogc:def:crs:EPSG::25833")
+    path = tmp_file("areas.geojson", text)
+    with pytest.raises(SourceError, match=r"feature 1 \(Mitte\): the outline .* lies outside"):
+        read_area_shapes(path, key_property="name", bounds=CITY)
+
+
+def test_outline_inside_the_city_bounds_is_accepted(tmp_file):
+    path = tmp_file("areas.geojson", collection(feature()))
+    [shape] = read_area_shapes(path, key_property="name", bounds=CITY)
+    assert shape.key == "Mitte"
+
+
+def test_real_berlin_outlines_lie_within_the_configured_city_bounds(settings):
+    for path, key in ((DISTRICTS_GEOJSON, "name"), (FORECAST_AREAS_GEOJSON, "PGR_ID")):
+        assert read_area_shapes(path, key_property=key, bounds=settings.CITY_BOUNDS)

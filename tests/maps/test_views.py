@@ -184,7 +184,7 @@ def test_area_pages_run_a_constant_number_of_queries(
 def test_area_feature_collection_holds_only_areas_with_an_outline(db):
     AreaFactory(code="01", name="Mitte", geometry=square(13.40, 52.52))
     AreaFactory(code="02", name="Friedrichshain-Kreuzberg", geometry=None)
-    collection = orjson.loads(area_feature_collection(Area.objects.all()))
+    collection = orjson.loads(area_feature_collection(Area.objects.all()).geojson)
     assert collection["type"] == "FeatureCollection"
     assert collection["features"] == [
         {
@@ -203,17 +203,25 @@ def test_area_feature_collection_holds_only_areas_with_an_outline(db):
 
 def test_area_feature_collection_rounds_coordinates_to_five_decimals(db):
     AreaFactory(code="01", geometry=square(13.123456789, 52.987654321, size=0.001))
-    [feature] = orjson.loads(area_feature_collection(Area.objects.all()))["features"]
+    [feature] = orjson.loads(area_feature_collection(Area.objects.all()).geojson)["features"]
     assert feature["geometry"]["coordinates"][0][0][0] == [13.12346, 52.98765]
 
 
 def test_area_feature_collection_of_no_areas_is_an_empty_collection(db):
-    assert area_feature_collection(Area.objects.none()) == (
-        b'{"type":"FeatureCollection","features":[]}'
-    )
+    collection = area_feature_collection(Area.objects.none())
+    assert collection.geojson == b'{"type":"FeatureCollection","features":[]}'
+    assert collection.items == []
+
+
+def test_area_feature_collection_lists_the_same_areas_as_it_draws(db):
+    AreaFactory(code="01", name="Mitte", geometry=square(13.40, 52.52))
+    AreaFactory(code="02", name="Pankow", geometry=square(13.42, 52.56))
+    collection = area_feature_collection(Area.objects.order_by("code"))
+    features = orjson.loads(collection.geojson)["features"]
+    assert collection.items == [feature["properties"] for feature in features]
 
 
 def test_area_feature_collection_keeps_non_ascii_names_as_utf8(db):
     AreaFactory(code="01", name="Stülerstraße")
-    data = area_feature_collection(Area.objects.all())
+    data = area_feature_collection(Area.objects.all()).geojson
     assert "Stülerstraße".encode() in data

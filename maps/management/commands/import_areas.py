@@ -29,8 +29,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             records = read_lor_hierarchy(options["hierarchy"])
-            districts = read_area_shapes(options["districts"], key_property="name")
-            forecast_areas = read_area_shapes(options["forecast_areas"], key_property="PGR_ID")
+            bounds = settings.CITY_BOUNDS
+            districts = read_area_shapes(options["districts"], key_property="name", bounds=bounds)
+            forecast_areas = read_area_shapes(
+                options["forecast_areas"], key_property="PGR_ID", bounds=bounds
+            )
             with (
                 progress_bar(self.stderr, enabled=not options["no_progress"]) as progress,
                 transaction.atomic(),

@@ -14,6 +14,12 @@
     });
   }
 
+  function escapeText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
   window.quartierMapInit = function (map) {
     var container = map.getContainer();
     var source = document.getElementById(container.dataset.mapSource);
@@ -29,14 +35,25 @@
       style: function () {
         return { color: "#0b4f8a", weight: 2, fillColor: "#0b4f8a", fillOpacity: 0.12 };
       },
+      attribution: container.dataset.attribution ? escapeText(container.dataset.attribution) : "",
       onEachFeature: function (feature, featureLayer) {
+        // Names come from imported files: always as text, never as HTML.
         var link = document.createElement("a");
         link.href = feature.properties.url;
         link.textContent = feature.properties.name;
-        featureLayer.bindTooltip(feature.properties.name, { sticky: true });
+        var tooltip = document.createElement("span");
+        tooltip.textContent = feature.properties.name;
+        featureLayer.bindTooltip(tooltip, { sticky: true });
         featureLayer.bindPopup(link);
       },
     }).addTo(map);
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && container.dataset.closePopup) {
+        close.title = container.dataset.closePopup;
+        close.setAttribute("aria-label", container.dataset.closePopup);
+      }
+    });
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
   };
 })();
