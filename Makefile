@@ -14,7 +14,7 @@ DEMO_PASSWORD_FILE := var/demo-password
 PYTEST_ARGS ?=
 
 
-.PHONY: help run test test-unit test-browser lint format bench system system-test deps \
+.PHONY: help run test lint format bench system system-test deps \
         messages migrate demo lock clean
 
 help:

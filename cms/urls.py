@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
-from maps.sitemaps import AreaSitemap
+from maps.sitemaps import AreaIndexSitemap, AreaSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,7 +18,13 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": PageSitemap, "areas": AreaSitemap()}},
+        {
+            "sitemaps": {
+                "pages": PageSitemap,
+                "area-index": AreaIndexSitemap(),
+                "areas": AreaSitemap(),
+            }
+        },
         name="sitemap",
     ),
 ]

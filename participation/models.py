@@ -17,4 +17,5 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # Never the username: it may be a real name or an e-mail address.
+        return self.display_name or _("Participant %(number)s") % {"number": self.pk}

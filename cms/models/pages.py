@@ -78,6 +78,15 @@ class HomePage(EasyLanguageMixin, Page):
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("content"))
+    # Every page's "Leichte Sprache" link falls back to this overview, so it may not be empty.
+    easy_language_body = StreamField(
+        BodyBlock(),
+        verbose_name=_("content in easy language"),
+        help_text=_(
+            "Required here: an overview of the site in easy language (what it offers, how to "
+            "find your way, the essentials of the accessibility statement)."
+        ),
+    )
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1

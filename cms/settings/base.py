@@ -189,8 +189,7 @@ MAP_DATA_ATTRIBUTION = os.environ.get(
 # Area outlines must lie within these bounds (min lon, min lat, max lon, max lat): a file in
 # the wrong coordinate system is caught even when its numbers look like longitude/latitude.
 CITY_BOUNDS = tuple(
-    float(value)
-    for value in os.environ.get("CITY_BOUNDS", "13.0,52.3,13.8,52.7").split(",")
+    float(value) for value in os.environ.get("CITY_BOUNDS", "13.0,52.3,13.8,52.7").split(",")
 )
 MAP_DEFAULT_CENTER = (52.5186, 13.4081)  # lat, lon (Berlin, Rotes Rathaus)
 MAP_DEFAULT_ZOOM = 10

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import MIDDLEWARE, env_bool
 
-for required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+for required in ("DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "WAGTAILADMIN_BASE_URL"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"Production needs the environment variable {required}.")
 

@@ -1,4 +1,5 @@
-"""The test suite: fast hashing, mail kept in memory, no background map tiles."""
+"""The test suite: fast hashing, mail kept in memory. The map tiles stay at their default
+(an outside server) so the browser tests prove the site works when tiles are unreachable."""
 
 import os
 
@@ -12,6 +13,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "test-demo-password")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+LEAFLET_CONFIG = {
+    **LEAFLET_CONFIG,  # noqa: F405
+    "TILES": [("Hintergrundkarte", MAP_TILES_URL, {"attribution": "OpenStreetMap"})],
+}
 
 # SpatiaLite tests run in memory, one database per test worker (Django still opens the
 # configured file once, so its folder must exist).

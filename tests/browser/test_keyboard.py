@@ -51,6 +51,7 @@ def test_feedback_form_error_then_success_with_keyboard_only(site, page):
 
     # The error summary has focus, names both problems and links to each field.
     assert focused(page)["id"] == "error-summary"
+    assert page.locator("#error-summary").get_attribute("role") == "alert"
     assert page.title().startswith("Fehler: ")
     links = page.locator("#error-summary a")
     assert links.count() == 2

@@ -38,3 +38,26 @@ def test_district_link_leads_to_area_page_with_children(site, page):
     assert page.url.endswith("/gebiete/01/")
     assert page.locator("h1").inner_text() == "Mitte"
     assert page.get_by_role("link", name="Zentrum").count() >= 1
+
+
+def test_area_names_are_shown_as_text_never_run_as_html(site, page):
+    from maps.models import Area
+    from tests.factories import square
+
+    Area.objects.create(
+        code="99",
+        name='<img src=x onerror="window.injected=1">Neu',
+        level="bezirk",
+        geometry=square(13.40, 52.50, size=0.05),
+    )
+    page.goto(site + "/gebiete/99/")
+    page.wait_for_selector("#area-map path.leaflet-interactive")
+    page.hover("#area-map path.leaflet-interactive")
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == '<img src=x onerror="window.injected=1">Neu'
+    page.click("#area-map path.leaflet-interactive")
+    page.locator(".leaflet-popup-close-button").wait_for()
+    assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Schließen"
+    assert page.evaluate("window.injected") is None
+    assert "Geoportal Berlin" in page.locator("#area-map .leaflet-control-attribution").inner_text()

@@ -71,13 +71,18 @@ def test_typed_text_is_kept_after_an_error(demo_site, client):
     assert VALID["message"] in html
 
 
-def test_html_in_a_report_is_escaped_on_the_thank_you_path_and_in_mail(
+def test_html_in_a_report_is_stored_as_text_escaped_in_the_admin_and_plain_in_mail(
     demo_site, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/barrierefreiheit/", {**VALID, "message": "<script>alert(1)</script> Text"})
-    assert AccessibilityFeedback.objects.get().message.startswith("<script>")
+    feedback = AccessibilityFeedback.objects.get()
+    assert feedback.message.startswith("<script>")
     assert "<script>alert(1)</script>" in mail.outbox[0].body  # plain-text mail, not HTML
+    client.force_login(User.objects.get(username="editor"))
+    inspect = client.get(f"/admin/accessibility_feedback/inspect/{feedback.pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in inspect
+    assert "<script>alert(1)</script>" not in inspect
 
 
 def test_honeypot_filled_by_a_bot_stores_nothing_but_looks_the_same(demo_site, client):

@@ -103,7 +103,7 @@ def test_bad_hierarchy_file_gives_command_error_with_the_line_and_writes_nothing
     ],
     ids=["empty", "invalid-json", "windows-1252", "no-key"],
 )
-def test_unreadable_outline_file_after_a_good_hierarchy_writes_nothing(
+def test_unreadable_outline_file_stops_the_import_before_anything_is_written(
     tmp_file, option, content, message
 ):
     with pytest.raises(CommandError) as error:
