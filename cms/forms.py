@@ -75,3 +75,46 @@ class SearchForm(forms.Form):
         # An unbalanced quotation mark is a syntax error for SQLite's full-text search; plain
         # words are what visitors mean, so quotes are dropped.
         return " ".join(self.cleaned_data["q"].replace('"', " ").split())
+
+
+RECOVERY_SESSION_KEY = "quartier_recovered_form"
+NEVER_KEPT = ("password", "csrfmiddlewaretoken")
+# Fields a visitor never typed into: not shown back to them.
+TECHNICAL_FIELDS = {
+    "csrfmiddlewaretoken",
+    "next",
+    "language",
+    *AccessibilityFeedbackForm.honeypot_fields,
+}
+
+
+def typed_values(request) -> list[str]:
+    """The non-empty values a visitor typed into a posted form, passwords left out."""
+    return [
+        value
+        for name, values in request.POST.lists()
+        if name not in TECHNICAL_FIELDS and not any(word in name.lower() for word in NEVER_KEPT)
+        for value in values
+        if value.strip()
+    ]
+
+
+def form_data_keep(request) -> None:
+    """Keep what a visitor typed into a form that could not be accepted (an expired session or
+    a missing security token), so the form can offer it again. Passwords are never kept."""
+    data = {
+        name: values
+        for name, values in request.POST.lists()
+        if not any(word in name.lower() for word in NEVER_KEPT)
+    }
+    request.session[RECOVERY_SESSION_KEY] = {"path": request.path, "data": data}
+
+
+def form_data_recovered(request) -> dict | None:
+    """What `form_data_keep` kept for this page, once; as initial data for an unbound form."""
+    saved = request.session.pop(RECOVERY_SESSION_KEY, None)
+    if not saved or saved.get("path") != request.path:
+        return None
+    return {
+        name: values[0] if len(values) == 1 else values for name, values in saved["data"].items()
+    }

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Page
 
-from cms.forms import SearchForm
+from cms.forms import SearchForm, form_data_keep, typed_values
 
 RESULTS_PER_PAGE = 10
 
@@ -28,4 +28,17 @@ def search(request):
             "results": results,
             "query_prefix": urlencode({"q": query}) + "&",
         },
+    )
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without a valid security token, usually because the page stayed open too
+    long. Nothing typed is lost: it is kept for the form and shown here."""
+    if request.method == "POST":
+        form_data_keep(request)
+    return render(
+        request,
+        "csrf_failure.html",
+        {"form_url": request.path, "kept": typed_values(request)},
+        status=403,
     )

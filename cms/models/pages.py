@@ -150,7 +150,7 @@ class AccessibilityStatementPage(EasyLanguageMixin, Page):
 
     @path("")
     def statement(self, request):
-        from cms.forms import AccessibilityFeedbackForm
+        from cms.forms import AccessibilityFeedbackForm, form_data_recovered
         from cms.services import accessibility_feedback_create
 
         if request.method == "POST":
@@ -159,9 +159,13 @@ class AccessibilityStatementPage(EasyLanguageMixin, Page):
                 if not form.is_spam():
                     accessibility_feedback_create(**form.feedback_data())
                 return HttpResponseRedirect(self.url + self.reverse_subpage("feedback_sent"))
-        else:
-            form = AccessibilityFeedbackForm(initial={"page_url": request.GET.get("seite", "")})
-        return self.render(request, context_overrides={"form": form})
+            return self.render(request, context_overrides={"form": form})
+        recovered = form_data_recovered(request)
+        initial = recovered or {"page_url": request.GET.get("seite", "")}
+        form = AccessibilityFeedbackForm(initial=initial)
+        return self.render(
+            request, context_overrides={"form": form, "form_recovered": recovered is not None}
+        )
 
     @path("danke/", name="feedback_sent")
     def feedback_sent(self, request):

@@ -4,6 +4,18 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
+def page_link(verbose_name) -> models.ForeignKey:
+    """An optional link to a page that survives the page's deletion."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
     """Who runs the site and where its legal pages are; shown in every page's footer."""
@@ -21,30 +33,9 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text=_("Receives every report; editors are notified as well."),
     )
-    imprint_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("imprint page"),
-    )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("privacy page"),
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("accessibility statement"),
-    )
+    imprint_page = page_link(_("imprint page"))
+    privacy_page = page_link(_("privacy page"))
+    accessibility_page = page_link(_("accessibility statement"))
 
     panels = [
         MultiFieldPanel(
