@@ -79,3 +79,33 @@ def test_feedback_form_error_then_success_with_keyboard_only(site, page):
     assert feedback.category == "keyboard"
     assert "Tab-Taste" in feedback.message
     assert len(mail.outbox) == 1
+
+
+def test_every_focusable_element_shows_a_visible_focus_indicator(site, page):
+    """WCAG 2.4.7: walk the home page and the feedback form with Tab; each stop has the site's
+    own focus outline (the browser's default ring is too faint on the blue header)."""
+    missing = []
+    for path in ("/", "/barrierefreiheit/"):
+        page.goto(site + path)
+        page.wait_for_load_state("load")
+        seen = set()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(
+                """() => {
+                    const el = document.activeElement;
+                    if (el === document.body) return {key: 'body'};
+                    const style = getComputedStyle(el);
+                    const drawn = !['none', 'auto'].includes(style.outlineStyle);
+                    return {key: el.outerHTML.slice(0, 80),
+                            outline: drawn ? parseFloat(style.outlineWidth) || 0 : 0,
+                            shadow: style.boxShadow !== 'none'};
+                }"""
+            )
+            if stop["key"] in seen or stop["key"] == "body":
+                break
+            seen.add(stop["key"])
+            if stop["outline"] < 2 and not stop["shadow"]:
+                missing.append((path, stop["key"]))
+        assert len(seen) > 10, path
+    assert missing == []
