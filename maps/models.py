@@ -47,3 +47,46 @@ class Area(models.Model):
             chain.append(area)
             area = area.parent
         return chain[::-1]
+
+
+class Address(models.Model):
+    """A postal address and the planning area (Planungsraum) it lies in. Addresses carry no
+    coordinates: they let people name a place without a map, and resolve it to an area."""
+
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("house number"), max_length=12)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    locality = models.CharField(_("locality"), max_length=80)
+    area = models.ForeignKey(
+        Area, verbose_name=_("planning area"), on_delete=models.PROTECT, related_name="addresses"
+    )
+    # Normalised "street house-number" (see maps.sources.address_key) for prefix search.
+    search_key = models.CharField(max_length=140, db_index=True)
+    number_sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["street", "number_sort", "house_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "house_number", "postcode"], name="unique_postal_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        street = f"{self.street} {self.house_number}".strip()
+        return f"{street}, {self.postcode} {self.locality}"
+
+
+class SourceImport(models.Model):
+    """When a reference file was last imported, and its checksum, so an unchanged file is not
+    imported again."""
+
+    name = models.CharField(max_length=50, unique=True)
+    checksum = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rows})"

@@ -1,5 +1,6 @@
 """What reads areas: querysets built once, geometry serialised by the database."""
 
+import re
 from dataclasses import dataclass
 
 import orjson
@@ -8,7 +9,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .models import Area
+from .models import Address, Area, SourceImport
+from .sources import address_key
 
 GEOJSON_PRECISION = 5  # about a metre: plenty for orientation maps
 
@@ -86,3 +88,34 @@ def area_map_areas(*, area: Area) -> tuple[QuerySet[Area], Area | None]:
     if ancestor is None:
         return Area.objects.none(), None
     return Area.objects.filter(pk=ancestor.pk), ancestor
+
+
+ADDRESS_RESULTS = 20
+
+
+def source_import_is_current(*, name: str, checksum: str) -> bool:
+    """Whether the reference file `name` was last imported from a file with this checksum."""
+    return SourceImport.objects.filter(name=name, checksum=checksum).exists()
+
+
+def address_search(*, query: str, limit: int = ADDRESS_RESULTS) -> list[Address]:
+    """Addresses whose "street house-number" starts with the query, with their areas up to
+    the district. A five-digit postcode in the query narrows the search. Uses the index on
+    `search_key` on both databases (a range, not LIKE)."""
+    postcode = re.search(r"\b\d{5}\b", query)
+    key = address_key(re.sub(r"\b\d{5}\b", " ", query) if postcode else query)
+    if not key:
+        return []
+    addresses = Address.objects.filter(search_key__gte=key, search_key__lt=key + "\uffff")
+    if postcode:
+        addresses = addresses.filter(postcode=postcode.group())
+    return list(
+        addresses.select_related("area__parent__parent__parent")
+        .defer(
+            "area__geometry",
+            "area__parent__geometry",
+            "area__parent__parent__geometry",
+            "area__parent__parent__parent__geometry",
+        )
+        .order_by("street", "number_sort", "house_number", "postcode")[:limit]
+    )

@@ -1,5 +1,6 @@
 """What changes areas. Each function is one transaction: it writes everything or nothing."""
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -7,10 +8,12 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Area
-from .sources import LEVEL_ORDER, AreaRecord, AreaShape, SourceError
+from .models import Address, Area, SourceImport
+from .selectors import source_import_is_current
+from .sources import LEVEL_ORDER, AddressRecord, AreaRecord, AreaShape, SourceError, address_key
 
 T = TypeVar("T")
+ADDRESS_BATCH = 5000
 Progress = Callable[[Iterable[T], str], Iterable[T]]
 
 
@@ -108,3 +111,53 @@ def area_geometry_import(
     Area.objects.bulk_update(changed, ["geometry"], batch_size=100)
     result.updated = len(changed)
     return result
+
+
+def _number_sort(house_number: str) -> int:
+    digits = re.match(r"\d+", house_number)
+    return int(digits.group()) if digits else 0
+
+
+@transaction.atomic
+def address_import(
+    *,
+    records: Sequence[AddressRecord],
+    checksum: str,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Replace all addresses with `records`, each tied to its planning area.
+
+    An unchanged file (see `source_import_is_current`) is not imported again. A planning
+    area that is not known stops the import and writes nothing; import the areas first.
+    """
+    if source_import_is_current(name="addresses", checksum=checksum):
+        return ImportResult(unchanged=len(records))
+    areas = dict(Area.objects.filter(level=Area.Level.PLANUNGSRAUM).values_list("code", "pk"))
+    unknown = sorted({record.area_code for record in records} - areas.keys())
+    if unknown:
+        raise SourceError(
+            _("no planning area with code: %(codes)s") % {"codes": ", ".join(unknown[:10])}
+            + (" …" if len(unknown) > 10 else "")
+        )
+    Address.objects.all().delete()
+    batch = []
+    for record in progress(records, str(Address._meta.verbose_name_plural)):
+        batch.append(
+            Address(
+                street=record.street,
+                house_number=record.house_number,
+                postcode=record.postcode,
+                locality=record.locality,
+                area_id=areas[record.area_code],
+                search_key=address_key(f"{record.street} {record.house_number}"),
+                number_sort=_number_sort(record.house_number),
+            )
+        )
+        if len(batch) == ADDRESS_BATCH:
+            Address.objects.bulk_create(batch)
+            batch = []
+    Address.objects.bulk_create(batch)
+    SourceImport.objects.update_or_create(
+        name="addresses", defaults={"checksum": checksum, "rows": len(records)}
+    )
+    return ImportResult(created=len(records))

@@ -6,9 +6,12 @@ reach the network.
 """
 
 import csv
+import gzip
+import hashlib
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,15 +42,22 @@ class AreaShape:
     geometry: MultiPolygon
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as error:
         raise SourceError(_("%(file)s: file not found") % {"file": path}) from error
     except OSError as error:
         raise SourceError(
             _("%(file)s: cannot be read (%(reason)s)") % {"file": path, "reason": error.strerror}
         ) from error
+
+
+def _read_text(path: Path) -> str:
+    return _decode(_read_bytes(path), path)
+
+
+def _decode(raw: bytes, path: Path) -> str:
     if not raw.strip():
         raise SourceError(_("%(file)s: the file is empty") % {"file": path.name})
     try:
@@ -319,3 +329,102 @@ def read_area_shapes(
             raise SourceError(f"{where} ({key}): {error}") from error
         shapes[key] = AreaShape(key=key, geometry=geometry)
     return list(shapes.values())
+
+
+# Addresses (CSV, optionally gzip-compressed) --------------------------------------------------
+
+ADDRESS_COLUMNS = ("hnr", "hnr_zusatz", "str_name", "plz", "ort_name", "PLR_ID")
+MAX_DECOMPRESSED = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class AddressRecord:
+    street: str
+    house_number: str
+    postcode: str
+    locality: str
+    area_code: str
+
+
+def address_key(text: str) -> str:
+    """Normalise an address or a search for one: case, ß, "Str." and punctuation do not
+    matter, and "1 A" is "1a". `address_key("Ackerstr. 1 A")` == "ackerstrasse 1a"."""
+    text = re.sub(r"str\b\.?", "strasse", text.casefold())
+    text = " ".join(re.sub(r"[^\w]+", " ", text).split())
+    return re.sub(r"(\d) ([a-z])\b", r"\1\2", text)
+
+
+def file_checksum(path: Path) -> str:
+    return hashlib.sha256(_read_bytes(path)).hexdigest()
+
+
+def _gunzip(path: Path) -> bytes:
+    """The decompressed content, refusing more than MAX_DECOMPRESSED bytes (a gzip bomb)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(_read_bytes(path))) as archive:
+            raw = archive.read(MAX_DECOMPRESSED + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise SourceError(_("%(file)s: not a readable gzip file") % {"file": path.name}) from error
+    if len(raw) > MAX_DECOMPRESSED:
+        raise SourceError(
+            _("%(file)s: more than %(size)s MB when decompressed")
+            % {"file": path.name, "size": MAX_DECOMPRESSED // 2**20}
+        )
+    return raw
+
+
+def read_addresses(path: Path) -> list[AddressRecord]:
+    """Read the address table (UTF-8 CSV; `.gz` files are decompressed).
+
+    Raises SourceError naming the line for missing columns, an empty street or house number,
+    a postcode that is not five digits, or a planning-area code that is not eight digits.
+    """
+    text = _decode(_gunzip(path), path) if path.suffix == ".gz" else _read_text(path)
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in ADDRESS_COLUMNS if name not in (reader.fieldnames or [])]
+    if missing:
+        raise SourceError(
+            _("%(file)s: missing columns: %(columns)s")
+            % {"file": path.name, "columns": ", ".join(missing)}
+        )
+    records = []
+    try:
+        for line, row in enumerate(reader, start=2):
+            values = {name: (row.get(name) or "").strip() for name in ADDRESS_COLUMNS}
+            problem = _address_problem(values)
+            if problem:
+                raise SourceError(
+                    _("%(file)s, line %(line)s: %(problem)s")
+                    % {"file": path.name, "line": line, "problem": problem}
+                )
+            records.append(
+                AddressRecord(
+                    street=values["str_name"],
+                    house_number=values["hnr"] + values["hnr_zusatz"],
+                    postcode=values["plz"],
+                    locality=values["ort_name"],
+                    area_code=values["PLR_ID"],
+                )
+            )
+    except csv.Error as error:
+        raise SourceError(
+            _("%(file)s, line %(line)s: %(error)s")
+            % {"file": path.name, "line": reader.line_num, "error": error}
+        ) from error
+    if not records:
+        raise SourceError(_("%(file)s: no rows") % {"file": path.name})
+    return records
+
+
+def _address_problem(values: dict[str, str]) -> str | None:
+    if any(_has_control_characters(value) for value in values.values()):
+        return _("contains control characters")
+    if not values["str_name"]:
+        return _("the street is missing")  # squares and parks may have no house number
+    if len(values["str_name"]) > 120 or len(values["hnr"] + values["hnr_zusatz"]) > 12:
+        return _("street or house number too long")
+    if not re.fullmatch(r"[0-9]{5}", values["plz"]):
+        return _("postcode %(value)r is not five digits") % {"value": values["plz"]}
+    if not re.fullmatch(r"[0-9]{8}", values["PLR_ID"]):
+        return _("planning area %(value)r is not eight digits") % {"value": values["PLR_ID"]}
+    return None

@@ -1,8 +1,15 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
 
+from .forms import AddressSearchForm
 from .models import Area
-from .selectors import area_feature_collection, area_get, area_list, area_map_areas
+from .selectors import (
+    address_search,
+    area_feature_collection,
+    area_get,
+    area_list,
+    area_map_areas,
+)
 
 
 def area_index(request):
@@ -13,8 +20,21 @@ def area_index(request):
     return render(
         request,
         "maps/area_index.html",
-        {"districts": districts, "map_data": area_feature_collection(districts)},
+        {
+            "districts": districts,
+            "map_data": area_feature_collection(districts),
+            "address_form": AddressSearchForm(),
+        },
     )
+
+
+def address_lookup(request):
+    """Which planning area, district region, forecast area and district an address is in."""
+    form = AddressSearchForm(request.GET or None)
+    addresses = None
+    if form.is_bound and form.is_valid():
+        addresses = address_search(query=form.cleaned_data["q"])
+    return render(request, "maps/address_lookup.html", {"form": form, "addresses": addresses})
 
 
 def area_detail(request, code: str):

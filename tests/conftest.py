@@ -17,7 +17,7 @@ register(AccessibilityFeedbackFactory)
 @pytest.fixture
 def demo_site(db):
     """The whole Berlin demo (areas, pages, settings, accounts), as `make run` loads it."""
-    call_command("load_demo", no_progress=True, stdout=io.StringIO())
+    call_command("load_demo", no_progress=True, no_addresses=True, stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Pages are opened with every request outside the test server aborted, so nothing 
 depends on map tiles or any other outside service.
 """
 
+import io
 import os
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def site(transactional_db, live_server):
     """The demo site served live; returns its base URL."""
     from django.core.management import call_command
 
-    call_command("load_demo", no_progress=True, stdout=open(os.devnull, "w"))
+    call_command("load_demo", no_progress=True, no_addresses=True, stdout=io.StringIO())
     return live_server.url
 
 

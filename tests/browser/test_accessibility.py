@@ -58,6 +58,7 @@ def test_english_pages_have_no_axe_violations(site, context_factory):
 
 def test_feedback_form_in_its_error_state_has_no_axe_violations(site, page):
     page.goto(site + "/barrierefreiheit/")
-    page.click("#feedback-form button[type=submit]")
+    with page.expect_navigation(wait_until="load"):
+        page.click("#feedback-form button[type=submit]")
     assert page.locator("#error-summary").is_visible()
     assert axe_violations(page) == []

@@ -34,7 +34,8 @@ def test_map_pans_with_arrow_keys(site, page):
 
 def test_district_link_leads_to_area_page_with_children(site, page):
     page.goto(site + "/")
-    page.get_by_role("link", name="Mitte", exact=True).first.click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Mitte", exact=True).first.click()
     assert page.url.endswith("/gebiete/01/")
     assert page.locator("h1").inner_text() == "Mitte"
     assert page.get_by_role("link", name="Zentrum").count() >= 1

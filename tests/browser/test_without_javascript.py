@@ -8,7 +8,8 @@ def test_feedback_form_submits_without_javascript(site, context_factory):
     page.goto(site + "/barrierefreiheit/")
     page.check("#id_category_2")
     page.fill("#id_message", "Der Screenreader liest die Tabelle nicht vor.")
-    page.click("#feedback-form button[type=submit]")
+    with page.expect_navigation(wait_until="load"):
+        page.click("#feedback-form button[type=submit]")
     assert page.locator("#feedback-sent").is_visible()
     assert AccessibilityFeedback.objects.get().category == "screen_reader"
 

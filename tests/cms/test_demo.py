@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def load_demo() -> str:
+def load_demo(**options) -> str:
     out = io.StringIO()
-    call_command("load_demo", no_progress=True, stdout=out)
+    call_command("load_demo", no_progress=True, no_addresses=True, stdout=out, **options)
     return out.getvalue()
 
 
@@ -93,3 +93,17 @@ def test_production_settings_refuse_to_start_without_secrets():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_load_demo_imports_the_addresses_too(tmp_path, monkeypatch):
+    import gzip
+
+    from maps.management.commands import import_addresses
+    from maps.models import Address
+
+    sample = "hnr,hnr_zusatz,str_name,plz,ort_name,PLR_NAME,PLR_ID\n"
+    sample += "1,,Ackerstraße,10115,Mitte,Oranienburger Straße,01100309\n"
+    (tmp_path / "adressen.csv.gz").write_bytes(gzip.compress(sample.encode()))
+    monkeypatch.setattr(import_addresses, "FIXTURES", tmp_path)
+    call_command("load_demo", no_progress=True, stdout=io.StringIO())
+    assert Address.objects.get().area.code == "01100309"

@@ -6,13 +6,23 @@ from cms.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the Berlin demo: areas, pages, site settings and demo accounts. Idempotent."
+    help = (
+        "Load the Berlin demo: areas, addresses, pages, site settings and demo accounts. "
+        "Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
+        parser.add_argument(
+            "--no-addresses",
+            action="store_true",
+            help="skip the 400,000 Berlin addresses (for quick test set-ups)",
+        )
 
     def handle(self, *args, **options):
         call_command("import_areas", no_progress=options["no_progress"], stdout=self.stdout)
+        if not options["no_addresses"]:
+            call_command("import_addresses", no_progress=options["no_progress"], stdout=self.stdout)
         password = getattr(settings, "DEMO_PASSWORD", "")
         result = demo_load(password=password)
         created = ", ".join(result.created_pages) or "none"
