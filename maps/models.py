@@ -60,14 +60,14 @@ class Address(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("planning area"), on_delete=models.PROTECT, related_name="addresses"
     )
-    # Normalised "street house-number" (see maps.sources.address_key) for prefix search.
+    # Normalised street and zero-padded house number (maps.sources.address_search_key): one
+    # index answers both the prefix search and the order "1, 1A, 2, 10".
     search_key = models.CharField(max_length=140, db_index=True)
-    number_sort = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
-        ordering = ["street", "number_sort", "house_number"]
+        ordering = ["search_key", "postcode"]
         constraints = [
             models.UniqueConstraint(
                 fields=["street", "house_number", "postcode"], name="unique_postal_address"

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from .models import Address, Area, SourceImport
-from .sources import address_key
+from .sources import address_query_keys
 
 GEOJSON_PRECISION = 5  # about a metre: plenty for orientation maps
 
@@ -99,23 +99,26 @@ def source_import_is_current(*, name: str, checksum: str) -> bool:
 
 
 def address_search(*, query: str, limit: int = ADDRESS_RESULTS) -> list[Address]:
-    """Addresses whose "street house-number" starts with the query, with their areas up to
-    the district. A five-digit postcode in the query narrows the search. Uses the index on
-    `search_key` on both databases (a range, not LIKE)."""
+    """Addresses whose street and house number start like the query, in street and house
+    number order, with their areas up to the district. A five-digit postcode in the query
+    narrows the search. One index range scan on `search_key`, on both databases."""
     postcode = re.search(r"\b\d{5}\b", query)
-    key = address_key(re.sub(r"\b\d{5}\b", " ", query) if postcode else query)
-    if not key:
-        return []
-    addresses = Address.objects.filter(search_key__gte=key, search_key__lt=key + "\uffff")
     if postcode:
-        addresses = addresses.filter(postcode=postcode.group())
-    return list(
-        addresses.select_related("area__parent__parent__parent")
-        .defer(
-            "area__geometry",
-            "area__parent__geometry",
-            "area__parent__parent__geometry",
-            "area__parent__parent__parent__geometry",
+        query = query.replace(postcode.group(), " ")
+    for key in address_query_keys(query):
+        addresses = Address.objects.filter(search_key__gte=key, search_key__lt=key + "\uffff")
+        if postcode:
+            addresses = addresses.filter(postcode=postcode.group())
+        found = list(
+            addresses.select_related("area__parent__parent__parent")
+            .defer(
+                "area__geometry",
+                "area__parent__geometry",
+                "area__parent__parent__geometry",
+                "area__parent__parent__parent__geometry",
+            )
+            .order_by("search_key", "postcode")[:limit]
         )
-        .order_by("street", "number_sort", "house_number", "postcode")[:limit]
-    )
+        if found:
+            return found
+    return []

@@ -1,6 +1,5 @@
 """What changes areas. Each function is one transaction: it writes everything or nothing."""
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -10,7 +9,14 @@ from django.utils.translation import gettext as _
 
 from .models import Address, Area, SourceImport
 from .selectors import source_import_is_current
-from .sources import LEVEL_ORDER, AddressRecord, AreaRecord, AreaShape, SourceError, address_key
+from .sources import (
+    LEVEL_ORDER,
+    AddressRecord,
+    AreaRecord,
+    AreaShape,
+    SourceError,
+    address_search_key,
+)
 
 T = TypeVar("T")
 ADDRESS_BATCH = 5000
@@ -113,11 +119,6 @@ def area_geometry_import(
     return result
 
 
-def _number_sort(house_number: str) -> int:
-    digits = re.match(r"\d+", house_number)
-    return int(digits.group()) if digits else 0
-
-
 @transaction.atomic
 def address_import(
     *,
@@ -149,8 +150,7 @@ def address_import(
                 postcode=record.postcode,
                 locality=record.locality,
                 area_id=areas[record.area_code],
-                search_key=address_key(f"{record.street} {record.house_number}"),
-                number_sort=_number_sort(record.house_number),
+                search_key=address_search_key(record.street, record.house_number),
             )
         )
         if len(batch) == ADDRESS_BATCH:

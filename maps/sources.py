@@ -354,6 +354,33 @@ def address_key(text: str) -> str:
     return re.sub(r"(\d) ([a-z])\b", r"\1\2", text)
 
 
+_HOUSE_NUMBER = re.compile(r"(\d+)\s*([a-z]?)")
+_TRAILING_NUMBER = re.compile(r"^(.*?) (\d+) ?([a-z]?)$")
+
+
+def _padded(number: str, letter: str = "") -> str:
+    return f"{int(number):05d}{letter}"
+
+
+def address_search_key(street: str, house_number: str) -> str:
+    """The stored key of an address: "ackerstrasse 00001a" for Ackerstraße 1A, so that the
+    key's order is the natural order of house numbers."""
+    key, number = address_key(street), address_key(house_number)
+    match = _HOUSE_NUMBER.fullmatch(number)
+    if match:
+        number = _padded(*match.groups())
+    return f"{key} {number}".strip()
+
+
+def address_query_keys(query: str) -> list[str]:
+    """Key prefixes to look up for a search, best first: with a trailing house number read as
+    one ("Ackerstr 1" finds 1, 1A, 1B, not 10), then as plain text (for "Straße des 17")."""
+    key = address_key(query)
+    match = _TRAILING_NUMBER.fullmatch(key)
+    keys = [f"{match.group(1)} {_padded(match.group(2), match.group(3))}"] if match else []
+    return [*keys, key] if key else []
+
+
 def file_checksum(path: Path) -> str:
     return hashlib.sha256(_read_bytes(path)).hexdigest()
 
