@@ -6,7 +6,6 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from maps import sources
 from maps.models import Address, SourceImport
 from maps.selectors import address_search
 from maps.services import address_import
@@ -17,6 +16,7 @@ from maps.sources import (
     file_checksum,
     read_addresses,
 )
+from maps.sources import addresses as address_source
 
 HEADER = "hnr,hnr_zusatz,str_name,plz,ort_name,PLR_NAME,PLR_ID"
 ROWS = [
@@ -102,7 +102,7 @@ def test_file_named_gz_that_is_not_gzip_is_rejected(tmp_file):
 
 
 def test_gzip_bomb_is_rejected(tmp_file, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_DECOMPRESSED", 100)
+    monkeypatch.setattr(address_source, "MAX_DECOMPRESSED", 100)
     with pytest.raises(SourceError, match="more than 0 MB when decompressed"):
         read_addresses(gz(tmp_file, table(*ROWS)))
 
