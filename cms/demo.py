@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.models import Collection, GroupPagePermission, Locale, Page, Site
 
 from cms.models import AccessibilityStatementPage, ContentPage, HomePage, SiteSettings
 
@@ -151,6 +151,8 @@ def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
     """Create the demo site's pages, settings and (with a password) its accounts."""
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     result = DemoResult()
+    if Collection.get_first_root_node() is None:  # documents and images need one
+        Collection.add_root(name="Root")
     home = _home_page(spec["home"], result)
     pages = {
         page_spec["slug"]: _content_page(home, page_spec, result) for page_spec in spec["pages"]

@@ -1,3 +1,6 @@
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +12,26 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def document_link(verbose_name, help_text) -> models.ForeignKey:
+    return models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
+
 
 class EasyLanguageMixin(RoutablePageMixin, models.Model):
     """Every page may carry a version of its content in easy language (Leichte Sprache),
-    served at `<page url>leichte-sprache/` and listed in the sitemap when it has content."""
+    served at `<page url>leichte-sprache/`, and a German Sign Language video with captions,
+    served at `<page url>gebaerdensprache/` (BITV 2.0 § 4). Both are listed in the sitemap
+    when they exist."""
 
     easy_language_body = StreamField(
         BodyBlock(),
@@ -24,7 +43,16 @@ class EasyLanguageMixin(RoutablePageMixin, models.Model):
         ),
     )
 
-    easy_language_panels = [FieldPanel("easy_language_body")]
+    sign_language_video = document_link(_("German Sign Language video"), _("An MP4 or WebM file."))
+    sign_language_captions = document_link(
+        _("captions for the video"), _("Required with a video: German captions as a .vtt file.")
+    )
+
+    easy_language_panels = [
+        FieldPanel("easy_language_body"),
+        FieldPanel("sign_language_video"),
+        FieldPanel("sign_language_captions"),
+    ]
 
     class Meta:
         abstract = True
@@ -36,6 +64,42 @@ class EasyLanguageMixin(RoutablePageMixin, models.Model):
     @property
     def easy_language_url(self) -> str:
         return self.url + self.reverse_subpage("easy_language")
+
+    @property
+    def has_sign_language(self) -> bool:
+        return self.sign_language_video_id is not None
+
+    @property
+    def sign_language_url(self) -> str:
+        return self.url + self.reverse_subpage("sign_language")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        video, captions = self.sign_language_video, self.sign_language_captions
+        if video and PurePath(video.file.name).suffix.lower() not in VIDEO_TYPES:
+            errors["sign_language_video"] = _("Choose an MP4 or WebM video.")
+        if video and not captions:
+            errors["sign_language_captions"] = _("A video needs captions.")
+        if captions and PurePath(captions.file.name).suffix.lower() != ".vtt":
+            errors["sign_language_captions"] = _("Captions must be a WebVTT (.vtt) file.")
+        if errors:
+            raise ValidationError(errors)
+
+    @path("gebaerdensprache/", name="sign_language")
+    def sign_language(self, request):
+        if not self.has_sign_language:
+            raise Http404
+        video = self.sign_language_video
+        return self.render(
+            request,
+            template="cms/sign_language_page.html",
+            context_overrides={
+                "is_sign_language": True,
+                "video": video,
+                "video_type": VIDEO_TYPES.get(PurePath(video.file.name).suffix.lower(), ""),
+            },
+        )
 
     @path("leichte-sprache/", name="easy_language")
     def easy_language(self, request):
@@ -49,14 +113,16 @@ class EasyLanguageMixin(RoutablePageMixin, models.Model):
 
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)
-        if self.has_easy_language:
-            full_url = self.get_full_url(request)
-            urls.append(
-                {
-                    "location": full_url + self.reverse_subpage("easy_language"),
-                    "lastmod": self.last_published_at or self.latest_revision_created_at,
-                }
-            )
+        full_url = self.get_full_url(request)
+        lastmod = self.last_published_at or self.latest_revision_created_at
+        for route, present in (
+            ("easy_language", self.has_easy_language),
+            ("sign_language", self.has_sign_language),
+        ):
+            if present:
+                urls.append(
+                    {"location": full_url + self.reverse_subpage(route), "lastmod": lastmod}
+                )
         return urls
 
 
@@ -65,7 +131,10 @@ def edit_handler(content_panels) -> TabbedInterface:
     return TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
-            ObjectList(EasyLanguageMixin.easy_language_panels, heading=_("Easy language")),
+            ObjectList(
+                EasyLanguageMixin.easy_language_panels,
+                heading=_("Easy language and sign language"),
+            ),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings"), classname="settings"),
         ]

@@ -32,16 +32,31 @@ def main_navigation(context):
     }
 
 
+def _version_link(context, *, present: str, url: str, showing: str) -> dict | None:
+    """Where a header link to another version of the content leads: back to the page when
+    that version is showing, to the page's own version, or else to the home page's."""
+    page = context.get("page")
+    if page is not None and context.get(showing):
+        return {"url": page.url, "back": True}
+    if page is not None and getattr(page, present, False):
+        return {"url": getattr(page, url), "back": False}
+    root = _site_root(context.get("request"))
+    if root is not None and getattr(root, present, False):
+        return {"url": getattr(root, url), "back": False}
+    return None
+
+
 @register.simple_tag(takes_context=True)
 def easy_language_link(context) -> dict | None:
-    """Where the header's "Leichte Sprache" link leads: this page's easy-language version,
-    or, for a page without one, the site's easy-language overview on the home page."""
-    page = context.get("page")
-    if page is not None and context.get("is_easy_language"):
-        return {"url": page.url, "to_easy_language": False}
-    if page is not None and getattr(page, "has_easy_language", False):
-        return {"url": page.easy_language_url, "to_easy_language": True}
-    root = _site_root(context.get("request"))
-    if root is not None and getattr(root, "has_easy_language", False):
-        return {"url": root.easy_language_url, "to_easy_language": True}
-    return None
+    """The header's "Leichte Sprache" link (the home page always has an overview)."""
+    return _version_link(
+        context, present="has_easy_language", url="easy_language_url", showing="is_easy_language"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sign_language_link(context) -> dict | None:
+    """The header's "Gebärdensprache" link, when this page or the home page has a video."""
+    return _version_link(
+        context, present="has_sign_language", url="sign_language_url", showing="is_sign_language"
+    )

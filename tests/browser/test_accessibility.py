@@ -62,3 +62,15 @@ def test_feedback_form_in_its_error_state_has_no_axe_violations(site, page):
         page.click("#feedback-form button[type=submit]")
     assert page.locator("#error-summary").is_visible()
     assert axe_violations(page) == []
+
+
+def test_sign_language_page_has_no_axe_violations(site, page):
+    from cms.models import ContentPage
+    from tests.cms.test_sign_language import CAPTIONS, document
+
+    about = ContentPage.objects.get(slug="ueber-quartier")
+    about.sign_language_video = document("ueber-quartier.webm")
+    about.sign_language_captions = document("ueber-quartier.vtt", CAPTIONS)
+    about.save_revision().publish()
+    assert check_pages(page, site, ["/ueber-quartier/gebaerdensprache/", "/ueber-quartier/"]) == {}
+    assert page.locator("video track[kind=captions]").count() == 0  # the page itself: no video
