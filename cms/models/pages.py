@@ -11,20 +11,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.models.links import optional_link
+from maps.models import Area
+from maps.selectors import area_feature_collection, area_list
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
-
-
-def document_link(verbose_name, help_text) -> models.ForeignKey:
-    return models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=verbose_name,
-        help_text=help_text,
-    )
 
 
 class EasyLanguageMixin(RoutablePageMixin, models.Model):
@@ -43,9 +34,13 @@ class EasyLanguageMixin(RoutablePageMixin, models.Model):
         ),
     )
 
-    sign_language_video = document_link(_("German Sign Language video"), _("An MP4 or WebM file."))
-    sign_language_captions = document_link(
-        _("captions for the video"), _("Required with a video: German captions as a .vtt file.")
+    sign_language_video = optional_link(
+        "wagtaildocs.Document", _("German Sign Language video"), _("An MP4 or WebM file.")
+    )
+    sign_language_captions = optional_link(
+        "wagtaildocs.Document",
+        _("captions for the video"),
+        _("Required with a video: German captions as a .vtt file."),
     )
 
     easy_language_panels = [
@@ -167,9 +162,6 @@ class HomePage(EasyLanguageMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from maps.models import Area
-        from maps.selectors import area_feature_collection, area_list
-
         context = super().get_context(request, *args, **kwargs)
         districts = area_list(level=Area.Level.BEZIRK)
         context["district_map_data"] = area_feature_collection(districts)

@@ -3,17 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-
-def page_link(verbose_name) -> models.ForeignKey:
-    """An optional link to a page that survives the page's deletion."""
-    return models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
+from cms.models.links import optional_link
 
 
 @register_setting(icon="cog")
@@ -33,9 +23,9 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text=_("Receives every report; editors are notified as well."),
     )
-    imprint_page = page_link(_("imprint page"))
-    privacy_page = page_link(_("privacy page"))
-    accessibility_page = page_link(_("accessibility statement"))
+    imprint_page = optional_link("wagtailcore.Page", _("imprint page"))
+    privacy_page = optional_link("wagtailcore.Page", _("privacy page"))
+    accessibility_page = optional_link("wagtailcore.Page", _("accessibility statement"))
 
     panels = [
         MultiFieldPanel(

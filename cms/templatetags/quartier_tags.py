@@ -7,8 +7,13 @@ register = template.Library()
 
 
 def _site_root(request) -> Page | None:
-    site = Site.find_for_request(request) if request else None
-    return site.root_page.specific if site else None
+    """The site's home page, looked up once per request (header and navigation both ask)."""
+    if request is None:
+        return None
+    if not hasattr(request, "_quartier_site_root"):
+        site = Site.find_for_request(request)
+        request._quartier_site_root = site.root_page.specific if site else None
+    return request._quartier_site_root
 
 
 @register.inclusion_tag("includes/main_navigation.html", takes_context=True)
