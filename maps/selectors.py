@@ -122,3 +122,16 @@ def address_search(*, query: str, limit: int = ADDRESS_RESULTS) -> list[Address]
         if found:
             return found
     return []
+
+
+def area_containing(*, geometry) -> Area | None:
+    """The smallest area with an outline that contains the geometry's representative point
+    (for lines and areas, a point on them), or None outside every outline."""
+    point = geometry if geometry.geom_type == "Point" else geometry.point_on_surface
+    levels = list(Area.Level)
+    candidates = list(
+        Area.objects.filter(geometry__contains=point).defer("geometry").select_related("parent")
+    )
+    if not candidates:
+        return None
+    return max(candidates, key=lambda area: levels.index(area.level))

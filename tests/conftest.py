@@ -5,13 +5,19 @@ import pytest
 from django.core.management import call_command
 from pytest_factoryboy import register
 
-from tests.factories import AccessibilityFeedbackFactory, AreaFactory, UserFactory
+from tests.factories import (
+    AccessibilityFeedbackFactory,
+    AreaFactory,
+    ContributionFactory,
+    UserFactory,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 register(UserFactory)
 register(AreaFactory)
 register(AccessibilityFeedbackFactory)
+register(ContributionFactory)
 
 
 @pytest.fixture

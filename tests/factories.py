@@ -1,9 +1,13 @@
+from datetime import date, timedelta
+
 import factory
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils.text import slugify
+from wagtail.models import Site
 
 from cms.models import AccessibilityFeedback
 from maps.models import Area
-from participation.models import User
+from participation.models import ConsultationIndexPage, ConsultationPage, Contribution, User
 
 
 def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:
@@ -42,3 +46,51 @@ class AccessibilityFeedbackFactory(factory.django.DjangoModelFactory):
     category = AccessibilityFeedback.Category.KEYBOARD
     message = "Das Menü lässt sich nicht mit der Tastatur öffnen."
     email = "reporter@private.example"
+
+
+def consultation_index() -> ConsultationIndexPage:
+    """The consultation index under the default site's root page (created once)."""
+    index = ConsultationIndexPage.objects.first()
+    if index is None:
+        root = Site.objects.get(is_default_site=True).root_page
+        index = root.add_child(
+            instance=ConsultationIndexPage(title="Beteiligungen", slug="beteiligung")
+        )
+    return index
+
+
+def make_consultation(*, areas=(), topics=(), **fields) -> ConsultationPage:
+    """A live consultation open for contributions today (override any field)."""
+    today = date.today()
+    values = {
+        "title": "Neue Beratungsstelle für Seniorinnen und Senioren",
+        "summary": "Wo soll die neue Beratungsstelle entstehen?",
+        "contributions_start": today - timedelta(days=7),
+        "contributions_end": today + timedelta(days=21),
+        "allow_point": True,
+        "allow_line": True,
+        "allow_polygon": True,
+        "allow_no_place": True,
+        **fields,
+    }
+    values.setdefault(
+        "slug", slugify(values["title"])[:50] + f"-{ConsultationPage.objects.count()}"
+    )
+    page = consultation_index().add_child(instance=ConsultationPage(**values))
+    if areas or topics:
+        page.areas.set(areas)
+        page.topics.set(topics)
+        page.save_revision().publish()
+    return ConsultationPage.objects.get(pk=page.pk)
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    consultation = factory.LazyFunction(make_consultation)
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Hier fehlt eine Bank (Beitrag {n}).")
+    category = Contribution.Category.SUGGESTION
+    status = Contribution.Status.PUBLISHED
+    geometry = factory.LazyFunction(lambda: Point(13.405, 52.52, srid=4326))

@@ -1,0 +1,58 @@
+"""Notifications to participants, sent by Django tasks so a slow mail server never slows a
+request. Tasks take ids, look the objects up again and do nothing when there is nothing to do."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from .models import Contribution
+
+
+def _absolute(url: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+def _send(template: str, recipient: str, context: dict) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"participation/email/{template}_subject.txt", context)
+        body = render_to_string(f"participation/email/{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [recipient])
+
+
+@task()
+def moderation_notify(*, contribution_id: int) -> bool:
+    """Tell the author that their contribution was approved or removed (and why)."""
+    contribution = (
+        Contribution.objects.select_related("author", "consultation")
+        .filter(pk=contribution_id)
+        .first()
+    )
+    if contribution is None or contribution.author is None or not contribution.author.email:
+        return False
+    if contribution.status not in {Contribution.Status.PUBLISHED, Contribution.Status.REJECTED}:
+        return False
+    _send(
+        "moderation",
+        contribution.author.email,
+        {"contribution": contribution, "url": _absolute(contribution.url)},
+    )
+    return True
+
+
+@task()
+def reply_notify(*, reply_id: int) -> bool:
+    """Tell a contribution's author that someone replied (not when they replied themselves)."""
+    reply = (
+        Contribution.objects.select_related("reply_to__author", "author", "consultation")
+        .filter(pk=reply_id, status=Contribution.Status.PUBLISHED)
+        .first()
+    )
+    if reply is None or reply.reply_to is None:
+        return False
+    recipient = reply.reply_to.author
+    if recipient is None or not recipient.email or recipient.pk == reply.author_id:
+        return False
+    _send("reply", recipient.email, {"reply": reply, "url": _absolute(reply.url)})
+    return True
