@@ -1,4 +1,3 @@
 """The REST API, version 1: each app contributes its routes."""
 
-
 urlpatterns: list = []

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def district(area_factory):
-    return area_factory(code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1))
+    return area_factory(
+        code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1)
+    )
 
 
 @pytest.fixture
@@ -126,9 +128,7 @@ def test_single_member_multipoint_is_a_point():
 
 
 def test_polygon_inside_the_area_is_accepted(consultation, user):
-    polygon = Polygon(
-        ((13.41, 52.51), (13.42, 52.51), (13.42, 52.52), (13.41, 52.51)), srid=4326
-    )
+    polygon = Polygon(((13.41, 52.51), (13.42, 52.51), (13.42, 52.52), (13.41, 52.51)), srid=4326)
     assert create(consultation, user, geometry=polygon).geometry.geom_type == "Polygon"
 
 
