@@ -33,3 +33,15 @@ def area_map(
         "features_json": features_json,
         "data_attribution": settings.MAP_DATA_ATTRIBUTION,
     }
+
+
+@register.simple_tag
+def geojson_script(geojson: str | bytes, script_id: str):
+    """Embed ready-made GeoJSON text for a map as a non-executable script element; an empty
+    text gives an empty element. <, > and & are escaped as `json_script` does."""
+    if isinstance(geojson, bytes):
+        geojson = geojson.decode()
+    text = (geojson or "").translate(_SCRIPT_ESCAPES)
+    return mark_safe(  # noqa: S308 - escaped above; the id comes from templates
+        f'<script id="{script_id}" type="application/json">{text}</script>'
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -63,6 +64,12 @@ class ConsultationIndexPage(EasyLanguageMixin, Page):
 
     def get_template(self, request, *args, **kwargs):
         return "participation/consultation_index_page.html"
+
+    @path("")
+    def index(self, request):
+        from participation.views import consultation_index
+
+        return consultation_index(self, request)
 
 
 class ConsultationPage(EasyLanguageMixin, Page):
@@ -208,6 +215,63 @@ class ConsultationPage(EasyLanguageMixin, Page):
             errors["allow_no_place"] = _("Allow at least one kind of place (or no place).")
         if errors:
             raise ValidationError(errors)
+
+    def get_template(self, request, *args, **kwargs):
+        return "participation/consultation_page.html"
+
+    @property
+    def has_easy_language(self) -> bool:
+        return bool(self.easy_language_summary or self.easy_language_body)
+
+    # Routes (the views are in participation.views) ----------------------------------------
+
+    @path("")
+    def detail(self, request):
+        from participation import views
+
+        return views.consultation_detail(self, request)
+
+    @path("kartendaten/", name="contribution_features")
+    def contribution_features(self, request):
+        from participation import views
+
+        return views.contribution_features_json(self, request)
+
+    @path("ort/", name="place_check")
+    def place_check(self, request):
+        from participation import views
+
+        return views.place_check(self, request)
+
+    @path("beitragen/", name="contribute")
+    def contribute(self, request):
+        from participation import views
+
+        return views.contribute(self, request)
+
+    @path("beitraege/<int:pk>/", name="contribution")
+    def contribution(self, request, pk):
+        from participation import views
+
+        return views.contribution_detail(self, request, pk)
+
+    @path("beitraege/<int:pk>/unterstuetzen/", name="support")
+    def support(self, request, pk):
+        from participation import views
+
+        return views.contribution_support(self, request, pk)
+
+    @path("beitraege/<int:pk>/melden/", name="report")
+    def report(self, request, pk):
+        from participation import views
+
+        return views.contribution_report(self, request, pk)
+
+    @path("vorschlaege/<int:pk>/", name="proposal")
+    def proposal(self, request, pk):
+        from participation import views
+
+        return views.proposal_detail(self, request, pk)
 
     # Phases ------------------------------------------------------------------------------
 
