@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -28,6 +28,22 @@ def area_get(*, code: str) -> Area:
         ),
         code=code,
     )
+
+
+def area_feature_list(
+    *, level: str = "", parent: Area | None = None, with_geometry: bool = True
+) -> QuerySet[Area]:
+    """Areas in code order (the LOR hierarchy's order, stable for paging) with their parent's
+    code; with `with_geometry`, each outline as GeoJSON written by the database (`geojson`,
+    null for an area without one)."""
+    areas = Area.objects.defer("geometry").annotate(parent_code=F("parent__code")).order_by("code")
+    if level:
+        areas = areas.filter(level=level)
+    if parent is not None:
+        areas = areas.filter(parent=parent)
+    if with_geometry:
+        areas = areas.annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
+    return areas
 
 
 @dataclass(frozen=True)
