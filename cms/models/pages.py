@@ -163,8 +163,13 @@ class HomePage(EasyLanguageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from participation.models import ConsultationIndexPage, Phase
+        from participation.selectors import consultation_list
+
         districts = area_list(level=Area.Level.BEZIRK)
         context["district_map_data"] = area_feature_collection(districts)
+        context["current_consultations"] = consultation_list(phase=Phase.CONTRIBUTIONS)[:4]
+        context["consultation_index"] = ConsultationIndexPage.objects.live().first()
         return context
 
 
