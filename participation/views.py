@@ -182,11 +182,7 @@ def contribute(page, request):
         initial = recovered or {}
         if "vorschlag" in request.GET and request.GET["vorschlag"].isdigit():
             initial.setdefault("proposal", int(request.GET["vorschlag"]))
-        form = (
-            ContributionForm(recovered, consultation=page, proposals=proposals)
-            if recovered
-            else ContributionForm(initial=initial, consultation=page, proposals=proposals)
-        )
+        form = ContributionForm(initial=initial, consultation=page, proposals=proposals)
     return page.render(
         request,
         template="participation/contribution_form.html",

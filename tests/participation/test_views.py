@@ -2,9 +2,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.gis.geos import Point
+from django.test import Client
 
-from maps.models import Address, Area
+from maps.models import Address
 from participation.models import ConsultationPage, Contribution
 from tests.factories import make_consultation, square
 
@@ -319,3 +319,26 @@ def test_no_email_address_on_public_pages(client, consultation, contribution_fac
         body = client.get(url).content.decode()
         assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", body), url
         assert author.username not in body
+
+
+def test_form_sent_after_the_token_expired_keeps_text_and_place(consultation, user):
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["quartier_language"] = "en"
+    strict.force_login(user)
+    geometry = '{"type":"Point","coordinates":[13.45,52.55]}'
+    response = strict.post(
+        contribute_url(consultation),
+        {
+            "text": "Mein Text bleibt erhalten",
+            "category": "concern",
+            "location": "map",
+            "geometry": geometry,
+        },
+    )
+    assert response.status_code == 403
+    form = strict.get(contribute_url(consultation)).content.decode()
+    assert "Mein Text bleibt erhalten" in form
+    assert 'id="form-recovered"' in form
+    assert re.search(r'<input[^>]*value="concern"[^>]*checked', form)
+    assert "13.45,52.55" in form
+    assert not Contribution.objects.exists()
