@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -143,6 +144,10 @@ def _accounts(specs: list[dict], password: str, result: DemoResult) -> None:
         user.set_password(password)
         user.save()
         user.groups.set(Group.objects.filter(name__in=spec["groups"]))
+        # Demo addresses cannot receive the confirmation mail: they count as confirmed.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         result.accounts.append(user.username)
 
 

@@ -38,3 +38,12 @@ def tmp_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: Wagtail caches the sites' root paths there, and a
+    site changed by one test (then rolled back) must not decide the page URLs of the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -187,23 +187,60 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed provider may be contacted behind editors' backs
 
 # Accounts (django-allauth) -----------------------------------------------------------------
+# Residents sign in with their e-mail address and are shown publicly only by the display name
+# they choose; usernames are random and internal (participation/accounts.py).
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # templates/account/verification_sent.html says so
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: changing it replaces it once confirmed
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or address changes
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{WAGTAIL_SITE_NAME}] "
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
+ACCOUNT_LOGOUT_ON_GET = False  # a link must never sign anyone out: logout is a POST
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"  # no CAPTCHA: it would exclude people
+ACCOUNT_ADAPTER = "participation.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "participation.accounts.LoginForm",
+    "signup": "participation.accounts.SignupForm",
+    "add_email": "participation.accounts.ChangeEmailForm",
+    "change_password": "participation.accounts.ChangePasswordForm",
+    "set_password": "participation.accounts.SetPasswordForm",
+    "reset_password": "participation.accounts.ResetPasswordForm",
+    "reset_password_from_key": "participation.accounts.ResetPasswordKeyForm",
+    "reauthenticate": "participation.accounts.ReauthenticateForm",
+}
+ACCOUNT_USER_DISPLAY = str  # the display name (participation.User.__str__), never the username
 
 # REST API ----------------------------------------------------------------------------------
+# Read-only and public: every response is the same for everyone, so it carries no session
+# and may be cached by proxies. Errors are JSON objects with a `detail` message.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "maps.api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "maps.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier API",
+    "DESCRIPTION": (
+        "Read-only access to the public data of the platform: consultations, their proposals "
+        "and published contributions, and the areas of the LOR hierarchy. Places are GeoJSON "
+        "in WGS 84 (EPSG:4326); lists are paged with page and page_size (at most 500). "
+        "Errors are JSON objects whose detail names the problem. No personal data is "
+        "published: of a participant, only the name they chose to show."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["cms.api_urls.api_endpoints_only"],
 }
 
 # Maps --------------------------------------------------------------------------------------

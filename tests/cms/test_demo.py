@@ -107,3 +107,14 @@ def test_load_demo_imports_the_addresses_too(tmp_path, monkeypatch):
     monkeypatch.setattr(import_addresses, "FIXTURES", tmp_path)
     call_command("load_demo", no_progress=True, stdout=io.StringIO())
     assert Address.objects.get().area.code == "01100309"
+
+
+def test_demo_accounts_can_log_in_with_their_email(db, client, settings):
+    settings.DEMO_PASSWORD = "demo-passwort-123"
+    call_command("load_demo", no_progress=True, no_addresses=True, stdout=io.StringIO())
+    resident = User.objects.get(username="resident")
+    response = client.post(
+        "/konto/login/", {"login": resident.email, "password": "demo-passwort-123"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
