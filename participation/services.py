@@ -211,6 +211,11 @@ def contribution_moderate(
     now = timezone.now()
     status = Contribution.Status.PUBLISHED if approve else Contribution.Status.REJECTED
     ids = [c.pk for c in contributions if c.status != Contribution.Status.WITHDRAWN]
+    # Only a change of status is news for the author (dismissing reports on a published
+    # contribution is not).
+    changed = [
+        c.pk for c in contributions if c.status not in {status, Contribution.Status.WITHDRAWN}
+    ]
     Contribution.objects.filter(pk__in=ids).update(
         status=status,
         moderation_reason="" if approve else reason,
@@ -218,5 +223,25 @@ def contribution_moderate(
         moderated_by=moderator,
     )
     Report.objects.filter(contribution_id__in=ids, resolved_at__isnull=True).update(resolved_at=now)
-    transaction.on_commit(lambda: [moderation_notify.enqueue(contribution_id=pk) for pk in ids])
+    transaction.on_commit(lambda: [moderation_notify.enqueue(contribution_id=pk) for pk in changed])
     return len(ids)
+
+
+@transaction.atomic
+def proposal_save(*, proposal: Proposal) -> Proposal:
+    """Store a proposal created or changed by an editor. Its area follows its place: the
+    smallest area containing it, none without a place. An invalid drawing is refused."""
+    geometry = proposal.geometry
+    if geometry is not None:
+        if geometry.srid != 4326:
+            geometry.transform(4326)
+        if not geometry.valid:
+            raise ValidationError(
+                {
+                    "geometry": _("The drawn place is invalid: %(reason)s.")
+                    % {"reason": geometry.valid_reason}
+                }
+            )
+    proposal.area = area_containing(geometry=geometry) if geometry is not None else None
+    proposal.save()
+    return proposal

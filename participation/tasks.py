@@ -10,8 +10,12 @@ from django_tasks import task
 from .models import Contribution
 
 
-def _absolute(url: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+def _public_url(contribution: Contribution) -> str:
+    """The contribution's address on the site, or "" while no site reaches its consultation
+    (e.g. the page was moved): the news goes out all the same, without the link."""
+    if contribution.consultation.url is None:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + contribution.url
 
 
 def _send(template: str, recipient: str, context: dict) -> None:
@@ -36,7 +40,7 @@ def moderation_notify(*, contribution_id: int) -> bool:
     _send(
         "moderation",
         contribution.author.email,
-        {"contribution": contribution, "url": _absolute(contribution.url)},
+        {"contribution": contribution, "url": _public_url(contribution)},
     )
     return True
 
@@ -54,5 +58,5 @@ def reply_notify(*, reply_id: int) -> bool:
     recipient = reply.reply_to.author
     if recipient is None or not recipient.email or recipient.pk == reply.author_id:
         return False
-    _send("reply", recipient.email, {"reply": reply, "url": _absolute(reply.url)})
+    _send("reply", recipient.email, {"reply": reply, "url": _public_url(reply)})
     return True

@@ -7,7 +7,6 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from leaflet.forms.widgets import LeafletWidget
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
@@ -19,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import BodyBlock
 from cms.models.pages import EasyLanguageMixin, edit_handler
 from maps.models import Area
+from maps.widgets import AdminMapWidget
 
 
 @register_snippet
@@ -152,7 +152,7 @@ class ConsultationPage(EasyLanguageMixin, Page):
                 FieldPanel("areas"),
                 FieldPanel(
                     "area_geometry",
-                    widget=LeafletWidget(attrs={"geom_type": "MultiPolygon"}),
+                    widget=AdminMapWidget(attrs={"geom_type": "MultiPolygon"}),
                 ),
             ],
             heading=_("Where"),
