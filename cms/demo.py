@@ -109,6 +109,19 @@ def _site_settings(home: HomePage, spec: dict, pages: dict[str, Page]) -> None:
     site_settings.save()
 
 
+# Moderators decide on contributions; editors manage proposals; both may export.
+PARTICIPATION_PERMISSIONS = {
+    "Editors": (
+        "view_contribution",
+        "add_proposal",
+        "change_proposal",
+        "delete_proposal",
+        "view_proposal",
+    ),
+    "Moderators": ("view_contribution", "change_contribution", "view_proposal"),
+}
+
+
 def _staff_groups(home: HomePage) -> None:
     """Make sure Wagtail's Editors and Moderators groups exist with admin access, their page
     permissions, and access to the accessibility feedback."""
@@ -122,6 +135,12 @@ def _staff_groups(home: HomePage) -> None:
     for name, page_codenames in GROUP_PAGE_PERMISSIONS.items():
         group, created = Group.objects.get_or_create(name=name)
         group.permissions.add(*feedback)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="participation",
+                codename__in=PARTICIPATION_PERMISSIONS[name],
+            )
+        )
         if created:
             group.permissions.add(access_admin)
             for codename in page_codenames:

@@ -3,12 +3,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.demo import demo_load
+from participation.demo import demo_load as participation_demo_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Berlin demo: areas, addresses, pages, site settings and demo accounts. "
-        "Idempotent."
+        "Load the Berlin demo: areas, addresses, pages, site settings, demo accounts and "
+        "consultations with their proposals and contributions. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -31,3 +32,13 @@ class Command(BaseCommand):
             self.stdout.write(f"demo accounts: {', '.join(result.accounts)}")
         else:
             self.stdout.write("no demo accounts: DEMO_PASSWORD is not set (development only)")
+        participation = participation_demo_load(password=password)
+        created = ", ".join(participation.created_pages) or "none"
+        self.stdout.write(f"consultation pages created: {created}")
+        if password:
+            self.stdout.write(
+                f"demo residents: {', '.join(participation.residents)}; "
+                f"contributions created: {participation.contributions}"
+            )
+        else:
+            self.stdout.write("no contributions: they need the demo accounts")

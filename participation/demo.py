@@ -1,0 +1,483 @@
+"""The demo consultations: the consultation index, topics, three Berlin consultations with their
+proposals, demo residents and their contributions, from `fixtures/demo/consultations.toml`.
+
+Idempotent like the site demo (`cms.demo`): what exists is kept (editors and moderators may have
+changed it), what is missing is created. A consultation is written with its proposals when it is
+missing; its contributions when it has none and the demo accounts exist (with DEMO_PASSWORD).
+Contributions, replies, supports and moderation decisions go through `participation.services`,
+so the demo data obeys the rules the site's forms obey.
+"""
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from maps.models import Address, Area
+from maps.selectors import area_containing
+from maps.sources import WGS84, declared_srid
+from maps.sources.files import read_text
+
+from .models import (
+    ConsultationIndexPage,
+    ConsultationPage,
+    Contribution,
+    Proposal,
+    Topic,
+    User,
+)
+from .services import (
+    area_is_in_consultation,
+    contribution_create,
+    contribution_moderate,
+    proposal_save,
+    reply_create,
+    support_toggle,
+)
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_FILE = FIXTURES / "demo" / "consultations.toml"
+# Facility files in fixtures/berlin/ and the property that names a facility in each.
+FACILITY_FILES = {
+    "pflegeeinrichtungen": ("pflegeeinrichtungen_epsg25833.geojson", "einrichtung_name"),
+    "jugendfreizeiteinrichtungen": ("jugendfreizeiteinrichtungen_epsg25833.geojson", "e_name"),
+}
+# ETRS89 / UTM zone 33N, the Berlin geoportal's system: offsets "metres east and north of a
+# proposal" are added there and the result is reprojected to WGS 84.
+METRIC_SRID = 25833
+GEOMETRY_KINDS = ("point", "line", "polygon")
+PLACE_KINDS = (*GEOMETRY_KINDS, "area", "address")
+ALLOW_FIELDS = {
+    "point": "allow_point",
+    "line": "allow_line",
+    "polygon": "allow_polygon",
+    "none": "allow_no_place",
+}
+PUBLISHED = Contribution.Status.PUBLISHED
+
+
+class DemoFileError(ValueError):
+    """The demo file asks for something that cannot be built; the message says what."""
+
+
+@dataclass
+class DemoResult:
+    created_pages: list[str] = field(default_factory=list)
+    residents: list[str] = field(default_factory=list)
+    contributions: int = 0
+
+
+def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
+    """Create the consultation index, topics and demo consultations with their proposals and,
+    with a password (the demo accounts' one), the demo residents and their contributions.
+
+    The demo's participants are made up: the notifications the services queue for them
+    (replies, moderation decisions) are dropped rather than mailed to addresses nobody reads.
+    This holds when the load is its own transaction, as in `manage.py load_demo`; inside an
+    outer transaction the notifications run at its commit, after the load.
+    """
+    spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        return _load(spec, password)
+
+
+@transaction.atomic
+def _load(spec: dict, password: str) -> DemoResult:
+    result = DemoResult()
+    topics = {
+        topic["slug"]: Topic.objects.get_or_create(
+            slug=topic["slug"], defaults={"name": topic["name"]}
+        )[0]
+        for topic in spec["topics"]
+    }
+    index = _index_page(spec["index"], result)
+    people: dict[str, User] = {}
+    if password:
+        _residents(spec["residents"], password, result)
+        people = _people(spec)
+    for consultation_spec in spec["consultations"]:
+        page = _consultation(index, consultation_spec, topics, result)
+        if people and not page.contributions.exists():
+            result.contributions += _contributions(
+                page, consultation_spec, people, moderator=people[spec["moderator"]]
+            )
+    return result
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def _blocks(raw: list) -> list[dict]:
+    return [{"type": kind, "value": value} for kind, value in raw]
+
+
+def _index_page(spec: dict, result: DemoResult) -> ConsultationIndexPage:
+    """The one consultation index, first in the main navigation when it is created."""
+    index = ConsultationIndexPage.objects.first()
+    if index is not None:
+        return index
+    home = Site.objects.get(is_default_site=True).root_page
+    index = ConsultationIndexPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        show_in_menus=spec.get("show_in_menus", False),
+        intro=spec.get("intro", ""),
+        easy_language_body=_blocks(spec.get("easy_language", [])),
+    )
+    first: Page | None = home.get_first_child()
+    if first is None:
+        home.add_child(instance=index)
+    else:
+        first.add_sibling(pos="left", instance=index)
+    index.save_revision().publish()
+    result.created_pages.append(index.title)
+    return index
+
+
+def _area(code: str) -> Area:
+    area = Area.objects.defer("geometry").filter(code=code).first()
+    if area is None:
+        raise DemoFileError(f"area {code} is unknown: import the areas first (import_areas)")
+    return area
+
+
+def _consultation(
+    index: ConsultationIndexPage, spec: dict, topics: dict[str, Topic], result: DemoResult
+) -> ConsultationPage:
+    existing = ConsultationPage.objects.child_of(index).filter(slug=spec["slug"]).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    allowed = set(spec["allow"])
+    if allowed - ALLOW_FIELDS.keys():
+        raise DemoFileError(
+            f"{spec['title']}: unknown kinds of place {allowed - ALLOW_FIELDS.keys()}"
+        )
+    page = ConsultationPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec["summary"],
+        easy_language_summary=spec.get("easy_language_summary", ""),
+        body=_blocks(spec.get("body", [])),
+        easy_language_body=_blocks(spec.get("easy_language", [])),
+        contributions_start=today + timedelta(days=spec["opens"]),
+        contributions_end=today + timedelta(days=spec["closes"]),
+        result_date=today + timedelta(days=spec["result"]) if "result" in spec else None,
+        moderation=spec["moderation"],
+        **{name: kind in allowed for kind, name in ALLOW_FIELDS.items()},
+    )
+    index.add_child(instance=page)
+    page.areas.set([_area(code) for code in spec["areas"]])
+    page.topics.set([topics[slug] for slug in spec["topics"]])
+    page.save_revision().publish()
+    page = ConsultationPage.objects.get(pk=page.pk)
+    _proposals(page, spec)
+    result.created_pages.append(page.title)
+    return page
+
+
+def _proposals(page: ConsultationPage, spec: dict) -> None:
+    """The proposals at their facilities or drawn places, each inside the consultation area,
+    stored through `proposal_save` as an editor's are."""
+    names = [item["facility"] for item in spec.get("proposals", []) if "facility" in item]
+    facilities = facility_points(spec["facilities"], names) if names else {}
+    outline = page.consultation_area
+    for order, item in enumerate(spec.get("proposals", [])):
+        if "facility" in item:
+            geometry = facilities[item["facility"]]
+        else:
+            kind = next((kind for kind in GEOMETRY_KINDS if kind in item), None)
+            if kind is None:
+                raise DemoFileError(f"{page.title}: {item['title']} needs a facility or a place")
+            geometry = _geometry(kind, item, anchors={})
+        if outline is not None and not outline.covers(geometry):
+            raise DemoFileError(f"{page.title}: {item['title']} lies outside the consultation area")
+        proposal_save(
+            proposal=Proposal(
+                consultation=page,
+                title=item["title"],
+                description=item["description"].strip(),
+                geometry=geometry,
+                sort_order=order,
+            )
+        )
+
+
+# Places ---------------------------------------------------------------------------------------
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.split())
+
+
+def facility_points(kind: str, names: list[str]) -> dict[str, Point]:
+    """The named facilities of a reference file (`FACILITY_FILES`), as points in WGS 84.
+
+    The file is parsed as JSON by Python and only single geometries reach GEOS/GDAL, as every
+    reference file is read (maps.sources); its declared `crs` is honoured. A name must match
+    exactly one facility (spaces aside).
+    """
+    filename, name_property = FACILITY_FILES[kind]
+    data = json.loads(read_text(FIXTURES / "berlin" / filename))
+    srid = declared_srid(data.get("crs"))
+    wanted = {_normalised(name): name for name in names}
+    found: dict[str, list[dict]] = {name: [] for name in names}
+    for feature in data["features"]:
+        name = _normalised(str(feature["properties"].get(name_property) or ""))
+        if name in wanted:
+            found[wanted[name]].append(feature["geometry"])
+    points = {}
+    for name, geometries in found.items():
+        if len(geometries) != 1:
+            raise DemoFileError(
+                f"{filename}: {len(geometries)} facilities are called {name!r}; one is needed"
+            )
+        point = GEOSGeometry(json.dumps(geometries[0]))
+        point.srid = srid
+        point.transform(WGS84)
+        points[name] = point
+    return points
+
+
+def _place_kind(item: dict, where: str) -> str | None:
+    kinds = [kind for kind in PLACE_KINDS if kind in item]
+    if len(kinds) > 1:
+        raise DemoFileError(f"{where}: give one place, not {', '.join(kinds)}")
+    return kinds[0] if kinds else None
+
+
+def _geometry(kind: str, item: dict, anchors: dict[str, GEOSGeometry]) -> GEOSGeometry:
+    """A point, line or polygon in WGS 84 from lon/lat positions, or from offsets in metres
+    east and north of a proposal's place."""
+    value = item[kind]
+    if isinstance(value, dict):
+        anchor = anchors.get(value["near"])
+        if anchor is None:
+            raise DemoFileError(f"no proposal {value['near']!r} to place a contribution near")
+        origin = anchor.centroid.transform(METRIC_SRID, clone=True)
+        offsets = [value["metres"]] if kind == "point" else value["metres"]
+        positions = [(origin.x + east, origin.y + north) for east, north in offsets]
+        srid = METRIC_SRID
+    else:
+        positions = [tuple(value)] if kind == "point" else [tuple(p) for p in value]
+        srid = WGS84
+    if kind == "point":
+        geometry = Point(*positions[0], srid=srid)
+    elif kind == "line":
+        geometry = LineString(positions, srid=srid)
+    else:
+        geometry = Polygon([*positions, positions[0]], srid=srid)
+    if srid != WGS84:
+        geometry.transform(WGS84)
+    return geometry
+
+
+def _address_area(spec: dict) -> Area:
+    """The planning area of an address: from the imported address list, or, when the addresses
+    are not imported (`load_demo --no-addresses`), the one the demo file gives."""
+    address = (
+        Address.objects.filter(
+            street=spec["street"], house_number=spec["number"], postcode=spec["postcode"]
+        )
+        .select_related("area")
+        .defer("area__geometry")
+        .first()
+    )
+    return address.area if address is not None else _area(spec["area"])
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+def _residents(specs: list[dict], password: str, result: DemoResult) -> None:
+    """Demo residents with the demo password (set when they are created) and a verified
+    address at the reserved demo domain, so they can log in."""
+    hashed = ""
+    for spec in specs:
+        user, created = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={"email": spec["email"], "display_name": spec["display_name"]},
+        )
+        if created:
+            hashed = hashed or make_password(password)  # hashing is slow on purpose: once
+            user.password = hashed
+            user.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+        result.residents.append(user.username)
+
+
+def _people(spec: dict) -> dict[str, User]:
+    """Everyone the demo file names as author, supporter or moderator."""
+    usernames = {spec["moderator"]}
+    for consultation in spec["consultations"]:
+        for item in consultation.get("contributions", []):
+            usernames.add(item["author"])
+            usernames.update(item.get("supported_by", []))
+            usernames.update(reply["author"] for reply in item.get("replies", []))
+    people = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    missing = usernames - people.keys()
+    if missing:
+        raise DemoFileError(f"unknown demo accounts: {', '.join(sorted(missing))}")
+    return people
+
+
+# Contributions ----------------------------------------------------------------------------------
+
+
+def _contributions(
+    page: ConsultationPage, spec: dict, people: dict[str, User], *, moderator: User
+) -> int:
+    """Write a consultation's contributions, then moderate them, then the replies, then the
+    supports, in the order the site allows them; finally spread their times over the phase."""
+    page = ConsultationPage.objects.get(pk=page.pk)
+    by_title = {proposal.title: proposal for proposal in page.proposals.all()}
+    proposals = {}
+    for item in spec.get("proposals", []):
+        if item["title"] not in by_title:
+            raise DemoFileError(
+                f"{page.title}: proposal {item['title']!r} is missing; delete the consultation "
+                "to have it written again"
+            )
+        proposals[item["key"]] = by_title[item["title"]]
+    anchors = {key: proposal.geometry for key, proposal in proposals.items()}
+
+    written = []
+    for item in spec.get("contributions", []):
+        kind = _place_kind(item, page.title)
+        geometry = area = None
+        if kind == "area":
+            area = _area(item["area"])
+        elif kind == "address":
+            area = _address_area(item["address"])
+        elif kind is not None:
+            geometry = _geometry(kind, item, anchors)
+        contribution = _contribution_create(
+            page,
+            author=people[item["author"]],
+            text=item["text"],
+            category=item["category"],
+            proposal=proposals[item["proposal"]] if "proposal" in item else None,
+            geometry=geometry,
+            area=area,
+        )
+        written.append((contribution, item))
+
+    _moderate(written, moderator)
+    replies = []
+    for contribution, item in written:
+        for reply in item.get("replies", []):
+            replies.append(
+                (_reply_create(page, contribution, people[reply["author"]], reply), reply)
+            )
+    _moderate(replies, moderator)
+    for contribution, item in written:
+        for username in item.get("supported_by", []):
+            support_toggle(contribution=contribution, user=people[username])
+    _spread_over_phase(page, written, replies)
+    return len(written) + len(replies)
+
+
+def _contribution_create(page: ConsultationPage, **fields) -> Contribution:
+    if page.is_open:
+        return contribution_create(consultation=page, **fields)
+    # `contribution_create` refuses once contributions have closed, as it should; a consultation
+    # that is already being evaluated gets its contributions written here, after the same place
+    # checks, as they would have been made while it was open.
+    geometry, area = fields["geometry"], fields["area"]
+    if geometry is not None:
+        outline = page.consultation_area
+        if geometry.geom_type not in page.geometry_kinds or (
+            outline is not None and not outline.covers(geometry)
+        ):
+            raise DemoFileError(f"{page.title}: a {geometry.geom_type} here is not possible")
+        area = area_containing(geometry=geometry)
+    elif area is not None and not area_is_in_consultation(consultation=page, area=area):
+        raise DemoFileError(f"{page.title}: {area.name} lies outside the consultation area")
+    elif area is None and not page.allow_no_place:
+        raise DemoFileError(f"{page.title}: a contribution needs a place")
+    fields.update(text=fields["text"].strip(), area=area)
+    return Contribution.objects.create(consultation=page, status=PUBLISHED, **fields)
+
+
+def _reply_create(
+    page: ConsultationPage, parent: Contribution, author: User, spec: dict
+) -> Contribution:
+    if page.is_open:
+        return reply_create(parent=parent, author=author, text=spec["text"])
+    # As above: replies to a closed consultation's contributions are written directly.
+    return Contribution.objects.create(
+        consultation=page,
+        reply_to=parent,
+        author=author,
+        text=spec["text"].strip(),
+        status=PUBLISHED,
+    )
+
+
+def _moderate(written: list[tuple[Contribution, dict]], moderator: User) -> None:
+    """Bring each contribution to the status the demo file gives it (published unless it says
+    pending or rejected), as a moderator would."""
+    approve = []
+    for contribution, item in written:
+        wanted = item.get("status", PUBLISHED)
+        if wanted == contribution.status:
+            continue
+        if wanted == PUBLISHED:
+            approve.append(contribution)
+        elif wanted == Contribution.Status.REJECTED:
+            contribution_moderate(
+                contributions=[contribution],
+                moderator=moderator,
+                approve=False,
+                reason=item["reason"],
+            )
+            contribution.status = wanted
+        else:
+            raise DemoFileError(f"a contribution cannot be made {wanted!r} here")
+    if approve:
+        contribution_moderate(contributions=approve, moderator=moderator, approve=True)
+        for contribution in approve:
+            contribution.status = PUBLISHED
+
+
+def _spread_over_phase(
+    page: ConsultationPage,
+    written: list[tuple[Contribution, dict]],
+    replies: list[tuple[Contribution, dict]],
+) -> None:
+    """Date the contributions over the contribution phase so far, in the file's order, replies
+    a few hours after what they answer, moderation soon after."""
+    zone = timezone.get_current_timezone()
+    now = timezone.now()
+    start = datetime.combine(page.contributions_start, time(8), zone)
+    end = min(now - timedelta(hours=1), datetime.combine(page.contributions_end, time(20), zone))
+    step = (end - start) / (len(written) + 1)
+    changed = []
+    for number, (contribution, _item) in enumerate(written, start=1):
+        contribution.created_at = (start + step * number).replace(second=0, microsecond=0)
+        changed.append(contribution)
+    for number, (reply, _spec) in enumerate(replies, start=1):
+        parent_time = reply.reply_to.created_at
+        reply.created_at = min(parent_time + timedelta(hours=2 + number % 5), end)
+        changed.append(reply)
+    moderated = set(
+        Contribution.objects.filter(
+            pk__in=[c.pk for c in changed], moderated_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    for contribution in changed:
+        if contribution.pk in moderated:
+            contribution.moderated_at = min(contribution.created_at + timedelta(hours=3), now)
+    Contribution.objects.bulk_update(changed, ["created_at", "moderated_at"])
