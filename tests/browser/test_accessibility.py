@@ -1,5 +1,6 @@
 """axe-core on every public page, and reflow at 320 CSS pixels."""
 
+from participation.models import Contribution, Proposal
 from tests.browser.conftest import axe_violations
 from tests.helpers import sitemap_paths
 
@@ -43,7 +44,21 @@ def test_every_sitemap_page_has_no_axe_violations_and_reflows(site, page):
     paths = sitemap_paths(response.body())
     assert "/" in paths and "/leichte-sprache/" in paths and "/barrierefreiheit/" in paths
     assert any(path.startswith("/gebiete/") for path in paths)
-    extra = ["/suche/?q=Berlin", "/suche/?q=" + "x" * 300, "/gibt-es-nicht/"]
+    assert any(path.startswith("/beteiligung/") for path in paths)
+    contribution = Contribution.objects.filter(status="published", reply_to=None).first()
+    removed = Contribution.objects.filter(status="rejected").first()
+    proposal = Proposal.objects.first()
+    extra = [
+        "/suche/?q=Berlin",
+        "/suche/?q=" + "x" * 300,
+        "/gibt-es-nicht/",
+        "/api/v1/",
+        "/beteiligung/?phase=contributions",
+        contribution.url,
+        removed.url,
+        proposal.url,
+        contribution.consultation.url + "?kategorie=concern",
+    ]
     assert check_pages(page, site, representative(paths) + extra) == {}
 
 
