@@ -62,7 +62,7 @@ demo: migrate $(DEMO_PASSWORD_FILE)
 run: demo
 	@echo
 	@echo "Quartier runs at http://127.0.0.1:$(PORT)/ (admin: /admin/)"
-	@echo "Demo accounts: editor, moderator, resident; password: $${DEMO_PASSWORD:-$$(cat $(DEMO_PASSWORD_FILE))}"
+	@echo "Demo accounts (log in with the e-mail address): editor@quartier.example, moderator@quartier.example, resident@quartier.example; password: $${DEMO_PASSWORD:-$$(cat $(DEMO_PASSWORD_FILE))}"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
