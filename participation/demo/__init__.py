@@ -8,27 +8,21 @@ Contributions, replies, supports and moderation decisions go through `participat
 so the demo data obeys the rules the site's forms obey.
 """
 
-import json
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from maps.models import Address, Area
 from maps.selectors import area_containing
-from maps.sources import WGS84, declared_srid
-from maps.sources.files import read_text
 
-from .models import (
+from ..models import (
     ConsultationIndexPage,
     ConsultationPage,
     Contribution,
@@ -36,7 +30,7 @@ from .models import (
     Topic,
     User,
 )
-from .services import (
+from ..services import (
     area_is_in_consultation,
     contribution_create,
     contribution_moderate,
@@ -44,19 +38,18 @@ from .services import (
     reply_create,
     support_toggle,
 )
+from .places import (
+    FIXTURES,
+    GEOMETRY_KINDS,
+    DemoFileError,
+    address_area,
+    area_by_code,
+    facility_points,
+    place_geometry,
+    place_kind,
+)
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_FILE = FIXTURES / "demo" / "consultations.toml"
-# Facility files in fixtures/berlin/ and the property that names a facility in each.
-FACILITY_FILES = {
-    "pflegeeinrichtungen": ("pflegeeinrichtungen_epsg25833.geojson", "einrichtung_name"),
-    "jugendfreizeiteinrichtungen": ("jugendfreizeiteinrichtungen_epsg25833.geojson", "e_name"),
-}
-# ETRS89 / UTM zone 33N, the Berlin geoportal's system: offsets "metres east and north of a
-# proposal" are added there and the result is reprojected to WGS 84.
-METRIC_SRID = 25833
-GEOMETRY_KINDS = ("point", "line", "polygon")
-PLACE_KINDS = (*GEOMETRY_KINDS, "area", "address")
 ALLOW_FIELDS = {
     "point": "allow_point",
     "line": "allow_line",
@@ -64,10 +57,6 @@ ALLOW_FIELDS = {
     "none": "allow_no_place",
 }
 PUBLISHED = Contribution.Status.PUBLISHED
-
-
-class DemoFileError(ValueError):
-    """The demo file asks for something that cannot be built; the message says what."""
 
 
 @dataclass
@@ -144,13 +133,6 @@ def _index_page(spec: dict, result: DemoResult) -> ConsultationIndexPage:
     return index
 
 
-def _area(code: str) -> Area:
-    area = Area.objects.defer("geometry").filter(code=code).first()
-    if area is None:
-        raise DemoFileError(f"area {code} is unknown: import the areas first (import_areas)")
-    return area
-
-
 def _consultation(
     index: ConsultationIndexPage, spec: dict, topics: dict[str, Topic], result: DemoResult
 ) -> ConsultationPage:
@@ -177,7 +159,7 @@ def _consultation(
         **{name: kind in allowed for kind, name in ALLOW_FIELDS.items()},
     )
     index.add_child(instance=page)
-    page.areas.set([_area(code) for code in spec["areas"]])
+    page.areas.set([area_by_code(code) for code in spec["areas"]])
     page.topics.set([topics[slug] for slug in spec["topics"]])
     page.save_revision().publish()
     page = ConsultationPage.objects.get(pk=page.pk)
@@ -199,7 +181,7 @@ def _proposals(page: ConsultationPage, spec: dict) -> None:
             kind = next((kind for kind in GEOMETRY_KINDS if kind in item), None)
             if kind is None:
                 raise DemoFileError(f"{page.title}: {item['title']} needs a facility or a place")
-            geometry = _geometry(kind, item, anchors={})
+            geometry = place_geometry(kind, item, anchors={})
         if outline is not None and not outline.covers(geometry):
             raise DemoFileError(f"{page.title}: {item['title']} lies outside the consultation area")
         proposal_save(
@@ -211,89 +193,6 @@ def _proposals(page: ConsultationPage, spec: dict) -> None:
                 sort_order=order,
             )
         )
-
-
-# Places ---------------------------------------------------------------------------------------
-
-
-def _normalised(name: str) -> str:
-    return " ".join(name.split())
-
-
-def facility_points(kind: str, names: list[str]) -> dict[str, Point]:
-    """The named facilities of a reference file (`FACILITY_FILES`), as points in WGS 84.
-
-    The file is parsed as JSON by Python and only single geometries reach GEOS/GDAL, as every
-    reference file is read (maps.sources); its declared `crs` is honoured. A name must match
-    exactly one facility (spaces aside).
-    """
-    filename, name_property = FACILITY_FILES[kind]
-    data = json.loads(read_text(FIXTURES / "berlin" / filename))
-    srid = declared_srid(data.get("crs"))
-    wanted = {_normalised(name): name for name in names}
-    found: dict[str, list[dict]] = {name: [] for name in names}
-    for feature in data["features"]:
-        name = _normalised(str(feature["properties"].get(name_property) or ""))
-        if name in wanted:
-            found[wanted[name]].append(feature["geometry"])
-    points = {}
-    for name, geometries in found.items():
-        if len(geometries) != 1:
-            raise DemoFileError(
-                f"{filename}: {len(geometries)} facilities are called {name!r}; one is needed"
-            )
-        point = GEOSGeometry(json.dumps(geometries[0]))
-        point.srid = srid
-        point.transform(WGS84)
-        points[name] = point
-    return points
-
-
-def _place_kind(item: dict, where: str) -> str | None:
-    kinds = [kind for kind in PLACE_KINDS if kind in item]
-    if len(kinds) > 1:
-        raise DemoFileError(f"{where}: give one place, not {', '.join(kinds)}")
-    return kinds[0] if kinds else None
-
-
-def _geometry(kind: str, item: dict, anchors: dict[str, GEOSGeometry]) -> GEOSGeometry:
-    """A point, line or polygon in WGS 84 from lon/lat positions, or from offsets in metres
-    east and north of a proposal's place."""
-    value = item[kind]
-    if isinstance(value, dict):
-        anchor = anchors.get(value["near"])
-        if anchor is None:
-            raise DemoFileError(f"no proposal {value['near']!r} to place a contribution near")
-        origin = anchor.centroid.transform(METRIC_SRID, clone=True)
-        offsets = [value["metres"]] if kind == "point" else value["metres"]
-        positions = [(origin.x + east, origin.y + north) for east, north in offsets]
-        srid = METRIC_SRID
-    else:
-        positions = [tuple(value)] if kind == "point" else [tuple(p) for p in value]
-        srid = WGS84
-    if kind == "point":
-        geometry = Point(*positions[0], srid=srid)
-    elif kind == "line":
-        geometry = LineString(positions, srid=srid)
-    else:
-        geometry = Polygon([*positions, positions[0]], srid=srid)
-    if srid != WGS84:
-        geometry.transform(WGS84)
-    return geometry
-
-
-def _address_area(spec: dict) -> Area:
-    """The planning area of an address: from the imported address list, or, when the addresses
-    are not imported (`load_demo --no-addresses`), the one the demo file gives."""
-    address = (
-        Address.objects.filter(
-            street=spec["street"], house_number=spec["number"], postcode=spec["postcode"]
-        )
-        .select_related("area")
-        .defer("area__geometry")
-        .first()
-    )
-    return address.area if address is not None else _area(spec["area"])
 
 
 # People ---------------------------------------------------------------------------------------
@@ -355,14 +254,14 @@ def _contributions(
 
     written = []
     for item in spec.get("contributions", []):
-        kind = _place_kind(item, page.title)
+        kind = place_kind(item, page.title)
         geometry = area = None
         if kind == "area":
-            area = _area(item["area"])
+            area = area_by_code(item["area"])
         elif kind == "address":
-            area = _address_area(item["address"])
+            area = address_area(item["address"])
         elif kind is not None:
-            geometry = _geometry(kind, item, anchors)
+            geometry = place_geometry(kind, item, anchors)
         contribution = _contribution_create(
             page,
             author=people[item["author"]],
