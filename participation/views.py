@@ -211,7 +211,6 @@ def _picker_messages() -> dict[str, str]:
         "removed": _("Last point removed; %(count)s left."),
         "cleared": _("Place cleared."),
         "kindChanged": _("Drawing started again."),
-        "marker": _("The chosen place"),
     }
 
 

@@ -74,6 +74,10 @@ def context_factory(browser):
 
     yield make
     for context in contexts:
+        # Let every request a page's scripts started (map data, place checks) be answered
+        # first: the live server must not hold the database while the test database is flushed.
+        for open_page in context.pages:
+            open_page.wait_for_load_state("networkidle")
         context.close()
 
 

@@ -100,7 +100,11 @@
       drawn.clearLayers();
       var style = { color: "#a4262c", weight: 4 };
       if (state.kind === "Point" && state.vertices.length) {
-        L.marker(state.vertices[0], { keyboard: false, alt: messages.marker }).addTo(drawn);
+        // A red ring, unlike the proposals' blue markers: the place being chosen.
+        L.circleMarker(state.vertices[0], {
+          radius: 11, weight: 4, color: "#a4262c", fillColor: "#ffffff", fillOpacity: 0.6,
+          interactive: false,
+        }).addTo(drawn);
       } else if (state.kind === "LineString" && state.vertices.length) {
         L.polyline(state.vertices, style).addTo(drawn);
       } else if (state.kind === "Polygon" && state.vertices.length) {
