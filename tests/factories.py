@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils.text import slugify
 from wagtail.models import Site
@@ -94,3 +95,13 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     category = Contribution.Category.SUGGESTION
     status = Contribution.Status.PUBLISHED
     geometry = factory.LazyFunction(lambda: Point(13.405, 52.52, srid=4326))
+
+
+def staff_group(name: str, *codenames: str) -> Group:
+    """A staff group with admin access and the named participation permissions."""
+    group, _created = Group.objects.get_or_create(name=name)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="participation", codename__in=codenames),
+    )
+    return group

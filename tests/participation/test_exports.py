@@ -4,7 +4,6 @@ from datetime import date
 
 import orjson
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from wagtail.models import PageLogEntry
 
 from participation.exports import COLUMNS, PROPERTIES
 from participation.models import Contribution, Proposal
-from tests.factories import make_consultation, square
+from tests.factories import make_consultation, square, staff_group
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,6 @@ PRIVATE = b"@private.example"
 # Session, user, permissions, profile, consultation, the export's log entry (four), the rows,
 # and SpatiaLite's version check: none of them per row.
 QUERIES = 12
-
-
-def staff_group(name: str, *codenames: str) -> Group:
-    group, _created = Group.objects.get_or_create(name=name)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(content_type__app_label="participation", codename__in=codenames),
-    )
-    return group
 
 
 @pytest.fixture

@@ -3,32 +3,15 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.utils import timezone
 
 from participation.models import ConsultationPage, Contribution, Report
-from tests.factories import make_consultation, square
+from tests.factories import make_consultation, square, staff_group
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/beteiligung/moderation/"
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+\.[\w.]+")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Wagtail keeps the sites' root paths in the cache, which outlives each test's database
-    (public links in the queue and in e-mails depend on them)."""
-    cache.clear()
-
-
-def staff_group(name: str, *codenames: str) -> Group:
-    group, _created = Group.objects.get_or_create(name=name)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(content_type__app_label="participation", codename__in=codenames),
-    )
-    return group
 
 
 @pytest.fixture
