@@ -17,7 +17,7 @@ from maps.sources.files import SourceError
 
 from .disclosure import DisclosureRule, disclosure_control
 from .models import Resource, ResourceVersion
-from .sources import read_table, validate_table
+from .sources import FileTooLarge, read_table, validate_table
 
 TABLE_MEDIA_TYPES = {
     "csv": "text/csv",
@@ -26,9 +26,13 @@ TABLE_MEDIA_TYPES = {
 COUNT_TYPES = {"integer"}
 
 
+class UploadTooLarge(ValidationError):
+    """The file is larger than OPENDATA_MAX_UPLOAD_BYTES (HTTP 413 for the uploader)."""
+
+
 def disclosure_rule() -> DisclosureRule:
     """The configured rule (DISCLOSURE_THRESHOLD, default 3: counts 1 and 2 are suppressed)."""
-    return DisclosureRule(threshold=getattr(settings, "DISCLOSURE_THRESHOLD", 3))
+    return DisclosureRule(threshold=settings.DISCLOSURE_THRESHOLD)
 
 
 def _count_columns(schema: dict) -> list[str]:
@@ -72,9 +76,11 @@ def resource_version_create(
         )
     if resource.kind != Resource.Kind.TABLE:
         raise ValidationError(_("Only tables can be published here so far."))
-    limit = getattr(settings, "OPENDATA_MAX_UPLOAD_BYTES", None)
+    limit = settings.OPENDATA_MAX_UPLOAD_BYTES
     try:
         table = read_table(data, filename=filename, max_bytes=limit)
+    except FileTooLarge as error:
+        raise UploadTooLarge(str(error)) from error
     except SourceError as error:
         raise ValidationError(str(error)) from error
     report = validate_table(table)

@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["cms.api_urls.api_endpoints_only"],
 }
 
+# Open data ---------------------------------------------------------------------------------
+# Uploads above this size are refused with HTTP 413 (bytes; default 100 MB).
+OPENDATA_MAX_UPLOAD_BYTES = int(os.environ.get("OPENDATA_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Disclosure control for aggregated personal data: counts from 1 to THRESHOLD - 1 are
+# suppressed (shown as "."), with secondary suppression against recomputation from totals.
+DISCLOSURE_THRESHOLD = int(os.environ.get("DISCLOSURE_THRESHOLD", "3"))
+
 # Maps --------------------------------------------------------------------------------------
 # The background map. The site works without it: areas are drawn from our own data, and an
 # unreachable tile server only leaves the background blank. An empty URL drops the layer.

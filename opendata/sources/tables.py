@@ -134,11 +134,20 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     return text, "cp1252"
 
 
+# The longest cell accepted (Python's csv default; frictionless raises the process-wide limit
+# on import, so the reader checks it itself).
+MAX_FIELD_CHARS = 131_072
+
+
 def _csv_records(reader, name: str) -> Iterator[tuple[int, list[str]]]:
     """The non-blank records of a CSV file, each with the line it starts on."""
     line = 1
     try:
         for row in reader:
+            if any(len(cell) > MAX_FIELD_CHARS for cell in row):
+                raise csv.Error(
+                    _("field larger than field limit (%(limit)s)") % {"limit": MAX_FIELD_CHARS}
+                )
             if row:
                 yield line, row
             line = reader.line_num + 1
