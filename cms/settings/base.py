@@ -287,8 +287,10 @@ LEAFLET_CONFIG = {
 }
 
 # GDAL 3.6 cannot be told to refuse file and network access (gis.W001). Quartier never hands
-# GDAL a path, URL or spatial-reference string from outside: geodata is parsed as JSON in
-# Python, single geometries go to GEOS, and coordinate systems are accepted as EPSG numbers only.
+# GDAL a path, URL or spatial-reference string from outside: GeoJSON is parsed in Python and
+# single geometries go to GEOS; an uploaded GeoPackage or Shapefile is opened only from GDAL's
+# in-memory filesystem, by its one driver, with network and SQLite extensions switched off
+# (opendata/sources/gdal_files.py); coordinate systems are accepted as EPSG numbers only.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Security defaults that hold everywhere ----------------------------------------------------
