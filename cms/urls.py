@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("suche/", views.search, name="search"),
     path("gebiete/", include("maps.urls")),
+    path("downloads/", include("opendata.urls")),
     path("konto/", include("participation.account_urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include("cms.api_urls")),

@@ -10,6 +10,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -104,6 +105,12 @@ class DatasetIndexPage(EasyLanguageMixin, Page):
     class Meta:
         verbose_name = _("data catalogue")
 
+    @path("")
+    def catalogue(self, request):
+        from opendata.catalogue import catalogue_view
+
+        return catalogue_view(self, request)
+
 
 class DatasetPage(EasyLanguageMixin, Page):
     """A dataset's landing page: what the data is, who publishes it under which licence, what it
@@ -162,6 +169,12 @@ class DatasetPage(EasyLanguageMixin, Page):
     class Meta:
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
+
+    @path("")
+    def detail(self, request):
+        from opendata.views import dataset_detail
+
+        return dataset_detail(self, request)
 
 
 class Resource(models.Model):
