@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .files import SourceError, decode, has_control_characters, read_bytes, read_text
+from .files import SourceError, checked_rows, decode, has_control_characters, read_bytes, read_text
 
 # Addresses (CSV, optionally gzip-compressed) --------------------------------------------------
 
@@ -98,7 +98,7 @@ def read_addresses(path: Path) -> list[AddressRecord]:
         )
     records = []
     try:
-        for line, row in enumerate(reader, start=2):
+        for line, row in enumerate(checked_rows(reader), start=2):
             values = {name: (row.get(name) or "").strip() for name in ADDRESS_COLUMNS}
             problem = _address_problem(values)
             if problem:

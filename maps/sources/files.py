@@ -1,5 +1,6 @@
 """Reading any reference file: bytes, text, and the error every reader raises."""
 
+import csv
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -41,3 +42,18 @@ def decode(raw: bytes, path: Path) -> str:
 
 def has_control_characters(value: str) -> bool:
     return any(ord(character) < 32 or ord(character) == 127 for character in value)
+
+
+# The longest CSV field accepted: Python's csv default, checked here because the limit is
+# process-wide and libraries (frictionless) raise it on import.
+MAX_FIELD_CHARS = 131_072
+
+
+def checked_rows(reader):
+    """The rows of a csv reader (lists or dicts), refusing a field longer than MAX_FIELD_CHARS
+    with csv.Error, as Python's csv module does at its default limit."""
+    for row in reader:
+        values = row.values() if isinstance(row, dict) else row
+        if any(isinstance(v, str) and len(v) > MAX_FIELD_CHARS for v in values):
+            raise csv.Error(f"field larger than field limit ({MAX_FIELD_CHARS})")
+        yield row

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .files import SourceError, has_control_characters, read_text
+from .files import SourceError, checked_rows, has_control_characters, read_text
 
 LEVEL_ORDER = ("bezirk", "prognoseraum", "bezirksregion", "planungsraum")
 
@@ -63,7 +63,7 @@ def read_lor_hierarchy(path: Path) -> list[AreaRecord]:
             )
 
     try:
-        rows = list(reader)
+        rows = list(checked_rows(reader))
     except csv.Error as error:
         raise SourceError(
             _("%(file)s, line %(line)s: %(error)s")

@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from maps.sources.files import SourceError, decode, has_control_characters
+from maps.sources.files import SourceError, checked_rows, decode, has_control_characters
 
 DELIMITERS = (",", ";", "\t")
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
@@ -134,20 +134,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     return text, "cp1252"
 
 
-# The longest cell accepted (Python's csv default; frictionless raises the process-wide limit
-# on import, so the reader checks it itself).
-MAX_FIELD_CHARS = 131_072
-
-
 def _csv_records(reader, name: str) -> Iterator[tuple[int, list[str]]]:
     """The non-blank records of a CSV file, each with the line it starts on."""
     line = 1
     try:
-        for row in reader:
-            if any(len(cell) > MAX_FIELD_CHARS for cell in row):
-                raise csv.Error(
-                    _("field larger than field limit (%(limit)s)") % {"limit": MAX_FIELD_CHARS}
-                )
+        for row in checked_rows(reader):
             if row:
                 yield line, row
             line = reader.line_num + 1
