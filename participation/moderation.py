@@ -4,7 +4,7 @@ or in bulk, with a count on the menu. The views check permissions and forms;
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -12,7 +12,6 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -21,7 +20,6 @@ from wagtail.admin.ui.sidebar import LinkMenuItem
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views import generic
-from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -32,7 +30,6 @@ from .models.contributions import REASON_MAX_LENGTH
 from .selectors import (
     CONSULTATION_CONTENT,
     MODERATION_QUEUES,
-    moderation_find,
     moderation_get,
     moderation_queue,
     moderation_waiting_count,
@@ -67,7 +64,7 @@ QUEUE_CHOICES = [
 ]
 
 
-def _queue(request) -> str:
+def queue_of(request) -> str:
     queue = request.GET.get("queue", "")
     return queue if queue in MODERATION_QUEUES else ""
 
@@ -160,12 +157,12 @@ class ModerationIndexView(generic.IndexView):
         self.is_export = False
 
     def get_base_queryset(self):
-        return moderation_queue(queue=_queue(self.request))
+        return moderation_queue(queue=queue_of(self.request))
 
     @cached_property
     def tabs(self) -> list[dict]:
         """Links to the queues, keeping the other filters."""
-        current = _queue(self.request)
+        current = queue_of(self.request)
         tabs = []
         for queue, label in [("", _("Waiting")), *QUEUE_CHOICES]:
             query = self.request.GET.copy()
@@ -366,94 +363,3 @@ class ModerationViewSet(ViewSet):
             path("<int:pk>/approve/", DecisionView.as_view(approve=True), name="approve"),
             path("<int:pk>/reject/", DecisionView.as_view(approve=False), name="reject"),
         ]
-
-
-class ModerationBulkAction(BulkAction):
-    """Shared by bulk approve and bulk reject: only moderators, and "select all" means the
-    filtered queue, never every contribution."""
-
-    models = [Contribution]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_moderate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    @classmethod
-    def get_queryset(cls, model, object_ids):
-        contributions = list(moderation_find(pks=object_ids))
-        if not contributions:
-            raise Http404
-        return contributions
-
-    def get_all_objects_in_listing_query(self, parent_id):
-        contributions = moderation_queue(queue=_queue(self.request))
-        filters = ModerationFilterSet(
-            self.request.GET, queryset=contributions, request=self.request
-        )
-        if filters.is_valid():
-            contributions = filters.qs
-        return contributions.values_list("pk", flat=True)
-
-    def get_execution_context(self):
-        return {"moderator": self.request.user}
-
-
-class ApproveBulkAction(ModerationBulkAction):
-    display_name = _("Approve")
-    action_type = "approve"
-    aria_label = _("Approve the selected contributions")
-    template_name = "participation/admin/bulk_approve.html"
-    action_priority = 10
-
-    def check_perm(self, obj):
-        return may_approve(obj)
-
-    @classmethod
-    def execute_action(cls, objects, moderator=None, **kwargs):
-        changed = contribution_moderate(contributions=objects, moderator=moderator, approve=True)
-        return changed, 0
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d contribution approved.",
-            "%(count)d contributions approved.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
-
-
-class RejectBulkAction(ModerationBulkAction):
-    display_name = _("Reject")
-    action_type = "reject"
-    aria_label = _("Reject the selected contributions with one reason")
-    template_name = "participation/admin/bulk_reject.html"
-    action_priority = 20
-    classes = {"serious"}
-    form_class = RejectForm
-
-    def check_perm(self, obj):
-        return may_reject(obj)
-
-    def get_execution_context(self):
-        return {
-            **super().get_execution_context(),
-            "reason": self.cleaned_form.cleaned_data["reason"],
-        }
-
-    @classmethod
-    def execute_action(cls, objects, moderator=None, reason="", **kwargs):
-        changed = contribution_moderate(
-            contributions=objects, moderator=moderator, approve=False, reason=reason
-        )
-        return changed, 0
-
-    def form_invalid(self, form):
-        messages.error(self.request, _("Nothing was removed: give a reason."))
-        return super().form_invalid(form)
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d contribution removed; its author is told why.",
-            "%(count)d contributions removed; their authors are told why.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}

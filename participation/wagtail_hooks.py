@@ -14,11 +14,10 @@ from .admin_views import (
 )
 from .models import ConsultationPage
 from .moderation import (
-    ApproveBulkAction,
     ModerationViewSet,
-    RejectBulkAction,
     moderation_url,
 )
+from .moderation_bulk import ApproveBulkAction, RejectBulkAction
 
 PROPOSAL_PERMISSIONS = (
     "participation.add_proposal",
