@@ -1,7 +1,11 @@
 """The test suite: fast hashing, mail kept in memory. The map tiles stay at their default
 (an outside server) so the browser tests prove the site works when tiles are unreachable."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -24,3 +28,7 @@ LEAFLET_CONFIG = {
 VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+
+# Uploaded and published files of the tests go to a folder of their own, removed at exit.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="quartier-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
