@@ -18,6 +18,7 @@ from maps.sources.files import SourceError
 from .disclosure import DisclosureRule, disclosure_control
 from .models import Resource, ResourceVersion
 from .sources import FileTooLarge, read_table, validate_table
+from .sources.tables import MISSING_VALUES
 
 TABLE_MEDIA_TYPES = {
     "csv": "text/csv",
@@ -41,12 +42,26 @@ def _count_columns(schema: dict) -> list[str]:
 
 def _suppressed_csv(table, schema: dict) -> tuple[bytes, list[dict]]:
     """The table after disclosure control, as UTF-8 CSV, and what was suppressed."""
+    counts = _count_columns(schema)
     rows = [dict(zip(table.columns, row, strict=False)) for row in table.rows]
-    result = disclosure_control(rows, count_columns=_count_columns(schema), rule=disclosure_rule())
+    # Cells the schema reads as missing (e.g. the statistics office's en dash) are no counts:
+    # disclosure control skips them, and they are published as they were.
+    markers = {
+        (index, column): row[column]
+        for index, row in enumerate(rows)
+        for column in counts
+        if row.get(column, "").strip() in MISSING_VALUES
+    }
+    for index, column in markers:
+        rows[index][column] = None
+    result = disclosure_control(rows, count_columns=counts, rule=disclosure_rule())
+    published = [dict(row) for row in result.rows]
+    for (index, column), marker in markers.items():
+        published[index][column] = marker
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=table.columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(result.rows)
+    writer.writerows(published)
     suppressed = [
         {**asdict(cell), "line": table.line_numbers[cell.row]} for cell in result.suppressed
     ]

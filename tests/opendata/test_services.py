@@ -111,3 +111,13 @@ def test_download_count_holds_no_personal_data(dataset):
     resource_download_count(resource=table)
     table.refresh_from_db()
     assert table.download_count == 2
+
+
+def test_dashes_for_nothing_survive_disclosure_control(dataset):
+    table = resource(dataset, personal_data="aggregated")
+    dash = "\u2013"  # the en dash statistical offices print for "nothing"
+    data = f"Gebiet;Frauen;Männer;Gesamt\nA;{dash};10;10\nB;1;8;9\nC;9;12;21\n".encode()
+    version = resource_version_create(resource=table, data=data, filename="strich.csv")
+    rows = list(csv.DictReader(io.StringIO(version.file.read().decode())))
+    assert rows[0]["Frauen"] == dash
+    assert rows[1]["Frauen"] == "."

@@ -3,13 +3,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.demo import demo_load
+from opendata.demo import demo_load as opendata_demo_load
 from participation.demo import demo_load as participation_demo_load
 
 
 class Command(BaseCommand):
     help = (
         "Load the Berlin demo: areas, addresses, pages, site settings, demo accounts and "
-        "consultations with their proposals and contributions. Idempotent."
+        "consultations with their proposals and contributions, and the open-data catalogue. "
+        "Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -42,3 +44,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("no contributions: they need the demo accounts")
+        opendata = opendata_demo_load()
+        created = ", ".join(opendata.created_pages) or "none"
+        self.stdout.write(
+            f"datasets created: {created}; versions published: {opendata.versions} "
+            f"({opendata.suppressed} small counts suppressed)"
+        )
