@@ -143,4 +143,3 @@ def _resource(page: DatasetPage, spec: dict, order: int, result: DemoResult) -> 
     )
     result.versions += 1
     result.suppressed += len(version.suppressed)
-
