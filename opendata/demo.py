@@ -1,5 +1,5 @@
-"""The demo's open-data catalogue: the catalogue page, its publishers and two Berlin datasets
-with their tables, from `fixtures/demo/datasets.toml`.
+"""The demo's open-data catalogue: the catalogue page, its publishers and the Berlin datasets
+with their tables and geodata, from `fixtures/demo/datasets.toml`.
 
 Idempotent like the other demo parts (`cms.demo`, `participation.demo`): what exists is kept
 (editors may have changed it), what is missing is created. A resource's file is published when
@@ -7,6 +7,7 @@ the resource has no version yet, through `resource_version_create`, so the demo'
 validated like an upload and aggregated personal data passes disclosure control.
 """
 
+import gzip
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,7 @@ def _resource(page: DatasetPage, spec: dict, order: int, result: DemoResult) -> 
         defaults={
             "title": spec["title"],
             "description": spec.get("description", ""),
-            "kind": Resource.Kind.TABLE,
+            "kind": spec.get("kind", Resource.Kind.TABLE),
             "personal_data": spec["personal_data"],
             "sort_order": order,
         },
@@ -135,10 +136,13 @@ def _resource(page: DatasetPage, spec: dict, order: int, result: DemoResult) -> 
         return
     source = FIXTURES / spec["file"]
     data = source.read_bytes()
+    name = source.name
+    if source.suffix == ".gz":  # kept small in the repository, published as the file itself
+        data, name = gzip.decompress(data), source.stem
     version = resource_version_create(
         resource=resource,
         data=data,
-        filename=source.name,
+        filename=name,
         note="Demo",
     )
     result.versions += 1

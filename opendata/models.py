@@ -176,6 +176,13 @@ class DatasetPage(EasyLanguageMixin, Page):
 
         return dataset_detail(self, request)
 
+    # A route of the page, so the map data is published, restricted and removed with it.
+    @path("kartendaten/<slug:resource_slug>/", name="map_data")
+    def map_data(self, request, resource_slug):
+        from opendata.views import map_data
+
+        return map_data(self, request, resource_slug)
+
 
 class Resource(models.Model):
     """A distribution of a dataset: one table or geodata file, updated by new versions."""
@@ -236,6 +243,13 @@ class ResourceVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to=version_path, max_length=300)
     filename = models.CharField(_("file name"), max_length=200)
+    features_file = models.FileField(
+        _("features in WGS 84"),
+        upload_to=version_path,
+        max_length=300,
+        blank=True,
+        help_text=_("Geodata: every feature in WGS 84, one per line, for maps and conversions."),
+    )
     format = models.CharField(_("format"), max_length=20)
     media_type = models.CharField(_("media type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))

@@ -1,16 +1,20 @@
 """What the public side of the catalogue reads: a dataset's resources with their versions, the
 published version behind a download URL, and a version's table for the preview."""
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from .exports import cell_text
 from .models import DatasetPage, Resource, ResourceVersion
 from .sources import read_table
+from .sources.stored import feature_records
 
 # Editors' details that no public page needs: loading them for every version would make the
 # landing page slower as the history grows.
@@ -79,9 +83,13 @@ class TableData:
 
 def version_table(*, version: ResourceVersion) -> TableData:
     """A table version's columns and rows (each row as long as the header), cached by the
-    file's checksum: a version never changes, so neither does its parsed content."""
+    file's checksum: a version never changes, so neither does its parsed content. Geodata
+    gives one row per feature: its attributes and the longitude and latitude of its location
+    (a point on the surface of lines and areas)."""
 
     def parse() -> TableData:
+        if version.resource.kind == Resource.Kind.GEODATA:
+            return _feature_table(version)
         with version.file.open("rb") as stored:
             data = stored.read()
         table = read_table(data, filename=version.filename, max_bytes=None)
@@ -94,6 +102,25 @@ def version_table(*, version: ResourceVersion) -> TableData:
         parse,
         getattr(settings, "OPENDATA_TABLE_CACHE_SECONDS", TABLE_CACHE_SECONDS),
     )
+
+
+LOCATION_COLUMNS = ["lon", "lat"]
+
+
+def _feature_table(version: ResourceVersion) -> TableData:
+    fields = [field for field in version.report.get("fields", []) if field not in LOCATION_COLUMNS]
+    rows = []
+    with version.features_file.open("rb") as stored:
+        for feature in feature_records(stored):
+            properties = feature["properties"]
+            cells = [cell_text(properties.get(field)) for field in fields]
+            if feature["geometry"] is None:
+                cells += ["", ""]
+            else:
+                point = GEOSGeometry(json.dumps(feature["geometry"])).point_on_surface
+                cells += [f"{point.x:.6f}", f"{point.y:.6f}"]
+            rows.append(cells)
+    return TableData(columns=[*fields, *LOCATION_COLUMNS], rows=rows)
 
 
 def _sort_key(value: str) -> tuple:

@@ -11,15 +11,24 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from maps.sources.files import SourceError
 
 from .disclosure import DisclosureRule, disclosure_control
 from .models import Resource, ResourceVersion
-from .sources import FileTooLarge, read_table, validate_table
+from .sources import read_table, validate_table
+from .sources.features import GEOJSON, GEOPACKAGE, SHAPEFILE
+from .sources.geodata import read_geodata
+from .sources.layers import feature_collection_lines, label_field, layer_extent, layer_fields
 from .sources.tables import MISSING_VALUES
 
+GEODATA_MEDIA_TYPES = {
+    GEOJSON: "application/geo+json",
+    GEOPACKAGE: "application/geopackage+sqlite3",
+    SHAPEFILE: "application/zip",
+}
 TABLE_MEDIA_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -78,24 +87,62 @@ def resource_version_create(
     note: str = "",
     source_url: str = "",
 ) -> ResourceVersion:
-    """Publish `data` as the next version of a table resource.
+    """Publish `data` as the next version of a resource.
 
-    The file is read and validated; a table that cannot be read, or that fails validation,
-    raises ValidationError naming the problems, and nothing is stored. Aggregated personal data
-    is published after disclosure control (as CSV, with the suppressed cells listed for the
-    editors); record-level personal data is refused. Earlier versions stay as they are.
+    The file is read and validated; a file that cannot be read, or a table that fails
+    validation, raises ValidationError naming the problems, and nothing is stored (UploadTooLarge
+    above OPENDATA_MAX_UPLOAD_BYTES). Tables with aggregated personal data are published after
+    disclosure control (as CSV, with the suppressed cells listed for the editors); record-level
+    personal data is refused. Geodata keeps the uploaded file and gets its features in WGS 84
+    next to it. Earlier versions stay as they are.
     """
     if resource.personal_data == Resource.PersonalData.RECORDS:
         raise ValidationError(
             _("Record-level personal data cannot be published. Aggregate it first.")
         )
-    if resource.kind != Resource.Kind.TABLE:
-        raise ValidationError(_("Only tables can be published here so far."))
     limit = settings.OPENDATA_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise UploadTooLarge(
+            _("%(file)s: the file is %(size)s; the limit is %(limit)s")
+            % {
+                "file": PurePath(filename).name,
+                "size": filesizeformat(len(data)),
+                "limit": filesizeformat(limit),
+            }
+        )
+    number = (resource.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = ResourceVersion(
+        resource=resource,
+        number=number,
+        filename=PurePath(filename).name,
+        source_url=source_url,
+        note=note,
+        created_by=author,
+    )
+    if resource.kind == Resource.Kind.GEODATA:
+        data, features = _geodata_version(version, data)
+    else:
+        data, features = _table_version(version, data), None
+    version.size = len(data)
+    version.sha256 = hashlib.sha256(data).hexdigest()
+    version.file.save(version.filename, ContentFile(data), save=False)
+    # A failure from here on must not leave stored files behind.
     try:
-        table = read_table(data, filename=filename, max_bytes=limit)
-    except FileTooLarge as error:
-        raise UploadTooLarge(str(error)) from error
+        if features is not None:
+            version.features_file.save("features-wgs84.geojson", features, save=False)
+        version.save()
+    except Exception:
+        version.file.delete(save=False)
+        if version.features_file:
+            version.features_file.delete(save=False)
+        raise
+    return version
+
+
+def _table_version(version: ResourceVersion, data: bytes) -> bytes:
+    """Check a table and fill in what the version records about it; the bytes to store."""
+    try:
+        table = read_table(data, filename=version.filename, max_bytes=None)
     except SourceError as error:
         raise ValidationError(str(error)) from error
     report = validate_table(table)
@@ -105,44 +152,51 @@ def resource_version_create(
             for error in report.errors
         ]
         raise ValidationError(problems)
-    name = PurePath(filename).name
-    suppressed: list[dict] = []
-    if resource.personal_data == Resource.PersonalData.AGGREGATED:
-        data, suppressed = _suppressed_csv(table, report.schema)
-        name = PurePath(name).with_suffix(".csv").name
-        file_format = "csv"
-    else:
-        file_format = table.format
-    number = (resource.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-    version = ResourceVersion(
-        resource=resource,
-        number=number,
-        filename=name,
-        format=file_format,
-        media_type=TABLE_MEDIA_TYPES[file_format],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        source_url=source_url,
-        note=note,
-        created_by=author,
-        record_count=len(table.rows),
-        table_schema=report.schema,
-        report={
-            "valid": True,
-            "errors": [],
-            "encoding": table.encoding,
-            "delimiter": table.delimiter,
-        },
-        suppressed=suppressed,
-    )
-    version.file.save(name, ContentFile(data), save=False)
-    # A failure from here on must not leave the stored file behind.
+    version.format = table.format
+    version.record_count = len(table.rows)
+    version.table_schema = report.schema
+    version.report = {
+        "valid": True,
+        "errors": [],
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+    }
+    if version.resource.personal_data == Resource.PersonalData.AGGREGATED:
+        data, version.suppressed = _suppressed_csv(table, report.schema)
+        version.filename = PurePath(version.filename).with_suffix(".csv").name
+        version.format = "csv"
+    version.media_type = TABLE_MEDIA_TYPES[version.format]
+    return data
+
+
+def _geodata_version(version: ResourceVersion, data: bytes) -> tuple[bytes, ContentFile]:
+    """Read geodata and fill in what the version records about it; the bytes to store and the
+    features in WGS 84 (one per line)."""
+    if version.resource.personal_data == Resource.PersonalData.AGGREGATED:
+        raise ValidationError(
+            _(
+                "Disclosure control works on tables: publish counts of people as a table with a "
+                "column of area codes; the catalogue then draws it on the areas' map."
+            )
+        )
     try:
-        version.save()
-    except Exception:
-        version.file.delete(save=False)
-        raise
-    return version
+        layer = read_geodata(data, filename=version.filename)
+    except SourceError as error:
+        raise ValidationError(str(error)) from error
+    fields = layer_fields(layer)
+    version.format = layer.format
+    version.media_type = GEODATA_MEDIA_TYPES[layer.format]
+    version.record_count = len(layer.features)
+    version.report = {
+        "valid": True,
+        "errors": [],
+        "source_srid": layer.source_srid,
+        "geometry_type": layer.geometry_type,
+        "fields": fields,
+        "label_field": label_field(layer, fields),
+        "bbox": layer_extent(layer),
+    }
+    return data, ContentFile(b"".join(feature_collection_lines(layer)))
 
 
 def resource_download_count(*, resource: Resource) -> None:

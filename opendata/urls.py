@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .exports import EXPORT_FORMATS
 
 app_name = "opendata"
 urlpatterns = [
@@ -25,5 +26,5 @@ urlpatterns = [
         {"export_format": export_format},
         name=f"version_export_{export_format}",
     )
-    for export_format in views.EXPORTS
+    for export_format in EXPORT_FORMATS
 ] + urlpatterns

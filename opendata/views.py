@@ -1,9 +1,5 @@
 """The public dataset pages: landing page, previews and downloads."""
 
-import csv
-import json
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from urllib.parse import urlencode
@@ -19,6 +15,9 @@ from django.views.decorators.http import require_safe
 
 from maps.sources.files import SourceError
 
+from .charts import table_chart
+from .choropleth import table_choropleth
+from .exports import EXPORTS, map_features
 from .models import Licence, Resource, ResourceVersion
 from .selectors import (
     dataset_resources,
@@ -62,6 +61,9 @@ class ResourceView:
     versions: list[ResourceVersion]
     preview: Preview | None = None
     preview_failed: bool = False
+    chart: object | None = None
+    map_url: str = ""
+    choropleth: object | None = None
     urls: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -125,11 +127,21 @@ def _resource_view(page, resource: Resource, params) -> ResourceView:
     view.urls = {
         version.number: version_url(version, page.slug, resource.slug) for version in view.versions
     }
-    if resource.kind == Resource.Kind.TABLE and view.current is not None:
-        try:
-            view.preview = _preview(resource, view.current, params)
-        except (SourceError, OSError):
-            view.preview_failed = True
+    current = view.current
+    if current is None:
+        return view
+    if resource.kind == Resource.Kind.GEODATA:
+        if not current.features_file:
+            return view
+        view.map_url = page.url + page.reverse_subpage("map_data", args=[resource.slug])
+    try:
+        view.preview = _preview(resource, current, params)
+        table = version_table(version=current)
+    except (SourceError, OSError):
+        view.preview_failed = True
+    else:
+        view.chart = table_chart(resource, current, table, params)
+        view.choropleth = table_choropleth(resource, current, table, params)
     return view
 
 
@@ -158,11 +170,33 @@ def dataset_detail(page, request):
         request,
         context_overrides={
             "resources": resources,
+            "has_map": any(view.map_url for view in resources),
             "modified": modified,
             "licence": licence,
             "citation": _citation(page, modified, url),
         },
     )
+
+
+def map_data(page, request, resource_slug: str):
+    """The current version's features for the dataset page's map: geometry and the feature's
+    name only (the list under the map has every attribute), streamed from the stored file."""
+    version = (
+        ResourceVersion.objects.filter(
+            resource__dataset=page, resource__slug=resource_slug, resource__kind="geodata"
+        )
+        .exclude(features_file="")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise Http404("No map data for this resource")
+    label = version.report.get("label_field", "")
+    response = StreamingHttpResponse(
+        map_features(version, label), content_type="application/geo+json"
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @require_safe
@@ -193,73 +227,29 @@ def latest_download(request, dataset_slug, resource_slug, filename):
     return response
 
 
-class _Echo:
-    """A file-like object whose write() hands the text back, so csv can write into a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(table) -> Iterator[bytes]:
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield "\ufeff".encode()  # so that spreadsheet programs read UTF-8
-    yield writer.writerow(table.columns).encode()
-    for row in table.rows:
-        yield writer.writerow(row).encode()
-
-
-def _json_chunks(table) -> Iterator[bytes]:
-    yield b"["
-    for number, row in enumerate(table.rows):
-        record = json.dumps(dict(zip(table.columns, row, strict=True)), ensure_ascii=False)
-        yield (("," if number else "") + "\n" + record).encode()
-    yield b"\n]\n"
-
-
-def _xlsx_file(table):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(table.columns)
-    for row in table.rows:
-        sheet.append(row)
-    stored = tempfile.TemporaryFile()  # removed when the response closes it
-    workbook.save(stored)
-    stored.seek(0)
-    return stored
-
-
-EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", _csv_lines),
-    "json": ("application/json", _json_chunks),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx_file),
-}
-
-
 @require_safe
 def version_export(request, dataset_slug, resource_slug, number, export_format):
-    """A table version converted to CSV (UTF-8), JSON (an array of objects) or XLSX."""
+    """A version converted: tables to CSV (UTF-8), JSON (an array of objects) or XLSX; geodata
+    to GeoJSON, GeoPackage or CSV with WKT. Each is streamed from the stored file."""
     version = version_for_download(
         dataset_slug=dataset_slug,
         resource_slug=resource_slug,
         number=number,
         filename=None,
     )
-    if version.resource.kind != Resource.Kind.TABLE:
-        raise Http404("Only tables can be converted")
-    try:
-        table = version_table(version=version)
-    except (SourceError, OSError) as error:
-        raise Http404("The table cannot be read") from error
-    content_type, convert = EXPORTS[export_format]
+    formats = EXPORTS[version.resource.kind]
+    if export_format not in formats:
+        raise Http404("This format is not offered for this resource")
+    if version.resource.kind == Resource.Kind.GEODATA and not version.features_file:
+        raise Http404("No features stored for this version")
+    content_type, convert, returns_file = formats[export_format]
     name = f"{PurePath(version.filename).stem}-v{version.number}.{export_format}"
-    if export_format == "xlsx":
+    if returns_file:
         response = FileResponse(
-            convert(table), as_attachment=True, filename=name, content_type=content_type
+            convert(version), as_attachment=True, filename=name, content_type=content_type
         )
     else:
-        response = StreamingHttpResponse(convert(table), content_type=content_type)
+        response = StreamingHttpResponse(convert(version), content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, name)
     if request.method == "GET":
         resource_download_count(resource=version.resource)

@@ -178,10 +178,10 @@ def _read_xlsx(data: bytes, name: str, *, max_bytes: int | None) -> Table:
             raise SourceError(_("%(file)s: the workbook has no sheets") % {"file": name})
         sheet = workbook.worksheets[0]
         records = (
-            (number, [_cell_text(value) for value in values])
+            (number, [cell_text(value) for value in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
-        records = ((number, _trim_trailing(row)) for number, row in records)
+        records = ((number, trim_trailing(row)) for number, row in records)
         records = ((number, row) for number, row in records if row)
         header_line, header = next(records, (0, []))
         if not header:
@@ -199,7 +199,7 @@ def _read_xlsx(data: bytes, name: str, *, max_bytes: int | None) -> Table:
     return _table(name, header, rows, line_numbers, header_line=header_line, format="xlsx")
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -215,7 +215,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _trim_trailing(row: list[str]) -> list[str]:
+def trim_trailing(row: list[str]) -> list[str]:
     """A sheet row without the empty cells after its last value."""
     end = len(row)
     while end and not row[end - 1].strip():

@@ -11,6 +11,16 @@ pytestmark = pytest.mark.django_db
 
 POPULATION = "einwohner-planungsraum-2022"
 MONITORING = "monitoring-soziale-stadtentwicklung-2021"
+# Geodata datasets: resource slug → (features, geometry type, coordinate system of the file).
+GEODATA = {
+    "pflegeeinrichtungen": {"pflegeeinrichtungen": (274, "Point", 25833)},
+    "jugendfreizeiteinrichtungen": {"jugendfreizeiteinrichtungen": (407, "Point", 25833)},
+    "kindertagesstaetten": {"kitas": (2880, "Point", 25833)},
+    "bezirksgrenzen-prognoseraeume": {
+        "bezirke": (12, "Polygon", 4326),
+        "prognoseraeume": (58, "Polygon", 4326),
+    },
+}
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +50,7 @@ def published_rows(version: ResourceVersion) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(file.read().decode("utf-8"))))
 
 
-def test_demo_publishes_the_catalogue_with_two_datasets():
+def test_demo_publishes_the_catalogue_with_its_datasets():
     output = load_demo()
     index = DatasetIndexPage.objects.get()
     assert (index.title, index.slug, index.show_in_menus, index.live) == (
@@ -51,7 +61,7 @@ def test_demo_publishes_the_catalogue_with_two_datasets():
     )
     assert index.intro
     datasets = {page.slug: page for page in DatasetPage.objects.child_of(index).live()}
-    assert datasets.keys() == {POPULATION, MONITORING}
+    assert datasets.keys() == {POPULATION, MONITORING, *GEODATA}
     population, monitoring = datasets[POPULATION], datasets[MONITORING]
     assert population.publisher.slug == "statistik-bb"
     assert population.publisher.website == "https://www.statistik-berlin-brandenburg.de"
@@ -67,6 +77,28 @@ def test_demo_publishes_the_catalogue_with_two_datasets():
     assert "datasets created: Offene Daten, Einwohnerinnen" in output
     for resource in Resource.objects.filter(dataset__in=datasets.values()):
         assert resource.versions.count() == 1
+
+
+def test_demo_publishes_facilities_and_boundaries_as_geodata(client):
+    load_demo()
+    for dataset_slug, resources in GEODATA.items():
+        page = DatasetPage.objects.get(slug=dataset_slug)
+        assert page.licence == "dl-by-de/2.0"
+        assert "Geoportal Berlin" in page.description
+        for slug, (count, geometry_type, srid) in resources.items():
+            published = ResourceVersion.objects.get(resource__dataset=page, resource__slug=slug)
+            assert published.resource.kind == Resource.Kind.GEODATA
+            assert published.format == "geojson"
+            assert published.record_count == count
+            assert published.report["geometry_type"] == geometry_type
+            assert published.report["source_srid"] == srid
+            assert published.features_file
+    kitas = ResourceVersion.objects.get(resource__slug="kitas")
+    # Kept compressed in the repository, published as the GeoJSON itself.
+    assert kitas.filename == "kitas_epsg25833.geojson"
+    with kitas.file.open("rb") as stored:
+        assert stored.read(1) == b"{"
+    assert "Kita F.A.I.R.play" in client.get("/daten/kindertagesstaetten/").content.decode()
 
 
 def small_counts(version: ResourceVersion, below: int) -> list[tuple[int, str]]:

@@ -1,0 +1,5 @@
+"""Charts of a table's numeric columns (being written)."""
+
+
+def table_chart(resource, version, table, params):
+    return None
