@@ -62,3 +62,36 @@ def test_catalogue_and_dataset_pages_pass_axe_and_reflow(site, catalogue, page):
         catalogue.url + "einwohner-planungsraum-2022/?r=einwohner-2022&seite=2&richtung=ab",
     ]
     assert check_pages(page, site, paths) == {}
+
+
+def test_geodata_map_with_its_list_passes_axe_and_keeps_the_tab_order_short(site, catalogue, page):
+    """Care homes (274) are markers a keyboard reaches; the 2,880 day-care centres are dots on
+    one canvas, so Tab leaves the map at once and the list below is the way through them."""
+    page.goto(site + "/daten/pflegeeinrichtungen/")
+    markers = page.locator("#karte-pflegeeinrichtungen .leaflet-marker-icon")
+    markers.first.wait_for()
+    assert markers.count() == 274
+    assert markers.first.get_attribute("alt").startswith("Verbund Lichtenberger Seniorenheime")
+    assert page.locator(".table-preview tbody tr").count() == 25
+    assert axe_violations(page) == []
+
+    page.goto(site + "/daten/kindertagesstaetten/")
+    page.locator("#karte-kitas canvas").wait_for()
+    assert page.locator("#karte-kitas .leaflet-marker-icon").count() == 0
+    page.focus("#karte-kitas")
+    stops = 0
+    while page.evaluate("document.activeElement.closest('#karte-kitas') !== null"):
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops <= 5, "Tab should leave the map without stopping at each day-care centre"
+    assert axe_violations(page) == []
+
+
+def test_boundaries_are_drawn_and_listed(site, catalogue, page):
+    page.goto(site + "/daten/bezirksgrenzen-prognoseraeume/")
+    page.locator("#karte-bezirke path.leaflet-interactive").first.wait_for()
+    page.locator("#karte-prognoseraeume path.leaflet-interactive").first.wait_for()
+    assert page.locator("#karte-bezirke path.leaflet-interactive").count() == 12
+    assert page.locator("#karte-prognoseraeume path.leaflet-interactive").count() == 58
+    assert "Treptow-Köpenick" in page.locator("#vorschau-bezirke").inner_text()
+    assert axe_violations(page) == []

@@ -1,11 +1,15 @@
 // The map of a geodata resource on a dataset page (see opendata/includes/geodata_map.html):
 // loads the features from the page's map-data route and draws them on the Leaflet map that
-// django-leaflet creates. Points are keyboard-reachable markers named after the feature; lines
+// django-leaflet creates. Points are keyboard-reachable markers named after the feature (dots
+// on one canvas when there are too many to tab through); lines
 // and areas are drawn with a tooltip. The list under the map holds the same features.
 (function () {
   "use strict";
 
   var STYLE = { color: "#0b4f8a", weight: 2, fillColor: "#0b4f8a", fillOpacity: 0.15 };
+  // Up to this many points are markers a keyboard can reach one by one; beyond it they are
+  // drawn as dots (one canvas, no tab stops), and the list below is the way through them.
+  var MAX_MARKERS = 300;
 
   function label(button, text) {
     if (button && text) {
@@ -28,6 +32,19 @@
     });
   }
 
+  function dot(renderer) {
+    return function (feature, latlng) {
+      return L.circleMarker(latlng, {
+        renderer: renderer,
+        radius: 4,
+        color: "#ffffff",
+        weight: 1,
+        fillColor: "#0b4f8a",
+        fillOpacity: 0.9,
+      });
+    };
+  }
+
   window.quartierFeatureMapInit = function (map) {
     var container = map.getContainer();
     var status = document.getElementById(container.id + "-status");
@@ -48,7 +65,7 @@
           style: function () {
             return STYLE;
           },
-          pointToLayer: marker,
+          pointToLayer: collection.features.length > MAX_MARKERS ? dot(L.canvas()) : marker,
           onEachFeature: function (feature, featureLayer) {
             featureLayer.bindPopup(textNode(feature.properties.name));
             if (!(featureLayer instanceof L.Marker)) {
