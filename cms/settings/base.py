@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
 # Open data ---------------------------------------------------------------------------------
 # Uploads above this size are refused with HTTP 413 (bytes; default 100 MB).
 OPENDATA_MAX_UPLOAD_BYTES = int(os.environ.get("OPENDATA_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Versions fetched from a web address: only public addresses, unless ALLOW_PRIVATE is set for
+# an intranet data server (never where cloud metadata or internal services are reachable).
+# TIMEOUT is the whole fetch, redirects included, in seconds.
+OPENDATA_FETCH_ALLOW_PRIVATE = env_bool("OPENDATA_FETCH_ALLOW_PRIVATE")
+OPENDATA_FETCH_TIMEOUT = float(os.environ.get("OPENDATA_FETCH_TIMEOUT", "30"))
 # Disclosure control for aggregated personal data: counts from 1 to THRESHOLD - 1 are
 # suppressed (shown as "."), with secondary suppression against recomputation from totals.
 DISCLOSURE_THRESHOLD = int(os.environ.get("DISCLOSURE_THRESHOLD", "3"))

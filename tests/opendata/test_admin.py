@@ -6,6 +6,7 @@ from django.utils import translation
 from wagtail.models import Site
 
 from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,21 @@ def test_visitors_without_permission_cannot_publish(client, resource, user_facto
     response = upload(client, resource, b"a,b\n1,2\n")
     assert response.status_code in {302, 403}
     assert not resource.versions.exists()
+
+
+def test_editor_publishes_geodata_and_a_broken_file_names_the_feature(editor_client, resource):
+    resource.kind, resource.personal_data = "geodata", "none"
+    resource.save()
+    broken = (
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        b'"geometry": {"type": "Point", "coordinates": [13.4]}}]}'
+    )
+    response = upload(editor_client, resource, broken, name="orte.geojson")
+    assert response.status_code == 422
+    assert "orte.geojson, feature 1" in response.content.decode()
+    assert not resource.versions.exists()
+    care_homes = (FIXTURES / "berlin" / "pflegeeinrichtungen_epsg25833.geojson").read_bytes()
+    response = upload(editor_client, resource, care_homes, name="pflege.geojson")
+    assert response.status_code == 302
+    version = resource.versions.get()
+    assert (version.record_count, version.report["source_srid"]) == (274, 25833)
