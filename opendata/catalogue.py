@@ -20,6 +20,7 @@ from .models import (
     Licence,
     Organisation,
     ResourceVersion,
+    format_label,
 )
 from .selectors import published_datasets
 
@@ -76,7 +77,7 @@ def facet_counts(facet: str, datasets: QuerySet[DatasetPage]) -> dict[str, tuple
             .values("format")
             .annotate(datasets=Count("resource__dataset_id", distinct=True))
         )
-        return {row["format"]: (row["format"].upper(), row["datasets"]) for row in rows}
+        return {row["format"]: (format_label(row["format"]), row["datasets"]) for row in rows}
     if facet == "lizenz":
         rows = datasets.values("licence").annotate(datasets=Count("pk", distinct=True))
         return {
@@ -114,7 +115,7 @@ def catalogue_vocabularies(datasets: QuerySet[DatasetPage], data) -> dict[str, d
     vocabularies = {
         "thema": dict(DataTheme.objects.values_list("code", "name")),
         "herausgeber": dict(Organisation.objects.values_list("slug", "name")),
-        "format": {value: value.upper() for value in formats},
+        "format": {value: format_label(value) for value in formats},
         "tag": dict(tags.values_list("slug", "name")),
         "gebiet": {},
     }
@@ -168,7 +169,7 @@ def _add_formats(results) -> None:
         resource__dataset_id__in=[dataset.pk for dataset in results]
     ).values_list("resource__dataset_id", "format")
     for dataset_id, value in rows.order_by().distinct():
-        formats[dataset_id].add(value.upper())
+        formats[dataset_id].add(format_label(value))
     for dataset in results:
         dataset.formats = sorted(formats[dataset.pk])
         dataset.licence_label = Licence(dataset.licence).label

@@ -228,6 +228,20 @@ class Resource(models.Model):
         return self.title
 
 
+FORMAT_LABELS = {
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shapefile": "Shapefile",
+}
+
+
+def format_label(value: str) -> str:
+    """How a version's format is written for people (`gpkg` → GeoPackage)."""
+    return FORMAT_LABELS.get(value, value.upper())
+
+
 def version_path(version: "ResourceVersion", filename: str) -> str:
     """Where a version's file is stored: never overwritten, one folder per version."""
     name = PurePath(filename).name
@@ -280,3 +294,7 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} v{self.number}"
+
+    @property
+    def format_label(self) -> str:
+        return format_label(self.format)

@@ -17,8 +17,9 @@ from .sources import read_table
 from .sources.stored import feature_records
 
 # Editors' details that no public page needs: loading them for every version would make the
-# landing page slower as the history grows.
-EDITORS_ONLY = ("table_schema", "report", "suppressed", "source_url", "created_by")
+# landing page slower as the history grows. (Schema and report are small and the previews read
+# them: column types for the chart, the attributes of geodata.)
+EDITORS_ONLY = ("suppressed", "source_url", "created_by")
 TABLE_CACHE_SECONDS = 24 * 60 * 60
 
 

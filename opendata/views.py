@@ -29,6 +29,8 @@ from .selectors import (
 from .services import resource_download_count
 
 PREVIEW_ROWS = 25
+# Parameters choosing the column of the chart and of the choropleth map.
+CHOICES = ("diagramm", "karte")
 MAX_FILTER_LENGTH = 200
 # A versioned file never changes; a shared cache may keep it for a while (downloads it serves
 # are not counted, which is the price of taking the load off the site).
@@ -53,6 +55,25 @@ class Preview:
     direction: str
     query_prefix: str
     total: int
+    state: dict[str, str] = field(default_factory=dict)
+
+    def kept(self, *names: str) -> list[tuple[str, str]]:
+        """This resource's parameters except `r` and `names`, as hidden fields of a form."""
+        return [
+            (name, value) for name, value in self.state.items() if name != "r" and name not in names
+        ]
+
+    @property
+    def kept_by_filter(self) -> list[tuple[str, str]]:
+        return self.kept("filter", "sortierung", "richtung")
+
+    @property
+    def kept_by_chart(self) -> list[tuple[str, str]]:
+        return self.kept("diagramm")
+
+    @property
+    def kept_by_map(self) -> list[tuple[str, str]]:
+        return self.kept("karte")
 
 
 @dataclass
@@ -95,6 +116,9 @@ def _preview(resource: Resource, version: ResourceVersion, params) -> Preview:
     listed = Paginator(rows, PREVIEW_ROWS).get_page(params.get("seite") if own else None)
     direction = "ab" if descending else ("auf" if sort else "")
     state = {"r": resource.slug, "sortierung": sort, "richtung": direction, "filter": contains}
+    # The column chosen for the chart and for the map are kept while paging, sorting, filtering.
+    for name in CHOICES:
+        state[name] = params.get(name, "") if own and params.get(name) in table.columns else ""
     state = {name: value for name, value in state.items() if value}
     anchor = f"#vorschau-{resource.slug}"
 
@@ -119,6 +143,7 @@ def _preview(resource: Resource, version: ResourceVersion, params) -> Preview:
         direction=direction,
         query_prefix=urlencode(state) + "&",
         total=len(table.rows),
+        state=state,
     )
 
 

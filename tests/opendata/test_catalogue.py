@@ -189,7 +189,7 @@ def test_facet_counts_are_those_of_the_current_results(client, catalogue):
         "Amt für Statistik (2)",
         "Bezirksamt Pankow (1)",
     ]
-    assert facet_labels(response, "format") == ["CSV (2)", "GEOJSON (1)", "XLSX (1)"]
+    assert facet_labels(response, "format") == ["CSV (2)", "GeoJSON (1)", "XLSX (1)"]
     assert facet_labels(response, "gebiet") == ["Mitte (2)", "Pankow (2)"]
     assert facet_labels(response, "tag") == ["Alter (1)", "Bevölkerung (2)", "Kinder (1)"]
 
