@@ -157,9 +157,8 @@ def _cells(table, name: str) -> list[str]:
 
 
 def _numeric_columns(version, table) -> dict[str, _Format]:
-    # The landing page defers the schema (selectors.EDITORS_ONLY); reading it would cost a
-    # query per resource, so the columns are then judged by their cells, as frictionless did
-    # when it inferred the schema on upload.
+    # Should a caller defer the schema, reading it would cost a query per resource: the
+    # columns are then judged by their cells, as frictionless did when it inferred the schema.
     deferred = "table_schema" in version.get_deferred_fields()
     schema = {} if deferred else (version.table_schema or {})
     fields = {field.get("name"): field for field in schema.get("fields", [])}

@@ -21,7 +21,13 @@ from .models import Resource, ResourceVersion
 from .sources import read_table, validate_table
 from .sources.features import GEOJSON, GEOPACKAGE, SHAPEFILE
 from .sources.geodata import read_geodata
-from .sources.layers import feature_collection_lines, label_field, layer_extent, layer_fields
+from .sources.layers import (
+    attribute_schema,
+    feature_collection_lines,
+    label_field,
+    layer_extent,
+    layer_fields,
+)
 from .sources.tables import MISSING_VALUES
 
 GEODATA_MEDIA_TYPES = {
@@ -187,6 +193,7 @@ def _geodata_version(version: ResourceVersion, data: bytes) -> tuple[bytes, Cont
     version.format = layer.format
     version.media_type = GEODATA_MEDIA_TYPES[layer.format]
     version.record_count = len(layer.features)
+    version.table_schema = attribute_schema(layer, fields)
     version.report = {
         "valid": True,
         "errors": [],

@@ -32,6 +32,25 @@ def layer_fields(layer: GeoLayer) -> list[str]:
     return list(fields)
 
 
+def attribute_schema(layer: GeoLayer, fields: list[str]) -> dict:
+    """A Table Schema of the attributes, typed by their values: integer when every value is a
+    whole number, number when every value is a number, else string (codes written as text,
+    such as postcodes, stay text)."""
+
+    def field_type(name: str) -> str:
+        values = [feature.properties.get(name) for feature in layer.features]
+        values = [value for value in values if value is not None]
+        if not values or any(isinstance(value, bool) for value in values):
+            return "string"
+        if all(isinstance(value, int) for value in values):
+            return "integer"
+        if all(isinstance(value, int | float) for value in values):
+            return "number"
+        return "string"
+
+    return {"fields": [{"name": name, "type": field_type(name)} for name in fields]}
+
+
 def label_field(layer: GeoLayer, fields: list[str]) -> str:
     """The attribute that names a feature best: a well-known name, else the first ending in
     "name" (e_name, einrichtung_name), else the first whose values are mostly text; "" when

@@ -241,3 +241,14 @@ def test_map_data_of_an_unknown_resource_or_unpublished_dataset_is_not_found(cli
     assert client.get("/daten/einwohner/kartendaten/nichts/").status_code == 404
     care_homes.unpublish()
     assert client.get("/daten/einwohner/kartendaten/pflege/").status_code == 404
+
+
+def test_attributes_are_typed_by_their_values_and_the_chart_uses_counts(client, care_homes):
+    version = ResourceVersion.objects.get(resource__slug="pflege")
+    types = {field["name"]: field["type"] for field in version.table_schema["fields"]}
+    assert types["platzzahl"] == "integer"
+    assert types["gc_xwert"] == "number"
+    # Identifiers and postcodes are written as text: no histogram of them.
+    assert types["ik_nummer"] == types["gc_plz"] == "string"
+    html = client.get(care_homes.url).content.decode()
+    assert "Chart: distribution of “platzzahl”" in html
