@@ -22,7 +22,7 @@ def test_find_a_dataset_by_facet_with_the_keyboard_preview_and_download(site, ca
         page, lambda element: element["name"] == "thema" and element["value"] == "REGI", limit=150
     )
     page.keyboard.press("Space")
-    tab_to(page, lambda element: element["text"] == "Datensätze anzeigen")
+    tab_to(page, lambda element: element["text"] == "Datensätze anzeigen", limit=150)
     with page.expect_navigation(wait_until="load"):
         page.keyboard.press("Enter")
     assert "thema=REGI" in page.url
@@ -60,8 +60,22 @@ def test_catalogue_and_dataset_pages_pass_axe_and_reflow(site, catalogue, page):
         catalogue.url + "?thema=NOPE",
         catalogue.url + "einwohner-planungsraum-2022/",
         catalogue.url + "einwohner-planungsraum-2022/?r=einwohner-2022&seite=2&richtung=ab",
+        catalogue.url + "monitoring-soziale-stadtentwicklung-2021/?r=mss-2021&karte=Child+Poverty"
+        "+Percent&diagramm=Single+Parents",
+        catalogue.url + "pflegeeinrichtungen/",
     ]
     assert check_pages(page, site, paths) == {}
+
+
+def test_each_preview_kind_is_on_the_page(site, catalogue, page):
+    """The table, its chart and the choropleth map of planning areas drawn as forecast areas."""
+    page.goto(site + "/daten/einwohner-planungsraum-2022/")
+    main = page.locator("main")
+    assert main.locator(".table-preview table").is_visible()
+    assert main.locator("section.chart svg[role=img]").is_visible()
+    choropleth = main.locator("section.choropleth")
+    assert choropleth.locator("svg[role=img] path > title").count() == 58
+    assert choropleth.locator("table tbody tr").count() == 58
 
 
 def test_geodata_map_with_its_list_passes_axe_and_keeps_the_tab_order_short(site, catalogue, page):

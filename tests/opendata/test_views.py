@@ -145,7 +145,7 @@ def test_landing_page_queries_do_not_grow_with_versions(
     with django_assert_max_num_queries(len(before)):
         response = client.get(dataset.url)
     assert "Change history (5 versions)" in response.content.decode()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(dataset.url)
 
 
