@@ -105,3 +105,28 @@ def staff_group(name: str, *codenames: str) -> Group:
         *Permission.objects.filter(content_type__app_label="participation", codename__in=codenames),
     )
     return group
+
+
+def make_dataset(**fields):
+    """A published dataset page in the catalogue (created with its publisher when missing);
+    `fields` override the defaults, e.g. `slug`, `title`, `licence`."""
+    from opendata.models import DatasetIndexPage, DatasetPage, Organisation
+
+    index = DatasetIndexPage.objects.first()
+    if index is None:
+        root = Site.objects.get(is_default_site=True).root_page
+        index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
+    publisher, _created = Organisation.objects.get_or_create(
+        slug="statistik", defaults={"name": "Amt für Statistik"}
+    )
+    values = {
+        "title": "Einwohner je Planungsraum",
+        "slug": "einwohner",
+        "description": "Melderechtlich registrierte Einwohnerinnen und Einwohner.",
+        "publisher": publisher,
+        "licence": "cc-by/4.0",
+        "contact_name": "Amt für Statistik Berlin-Brandenburg",
+        "issued": date(2022, 6, 30),
+        **fields,
+    }
+    return index.add_child(instance=DatasetPage(**values))

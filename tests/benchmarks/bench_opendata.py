@@ -16,13 +16,13 @@ import pytest
 from django.contrib.gis.gdal import DataSource
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
-from wagtail.models import Site
 
 from opendata.exports import map_features, table_csv
-from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource, ResourceVersion
+from opendata.models import Resource, ResourceVersion
 from opendata.services import resource_version_create
 from tests.benchmarks.conftest import measure
 from tests.conftest import FIXTURES
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 ROWS = 200_000
@@ -35,19 +35,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def dataset():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    publisher = Organisation.objects.create(name="Geoportal", slug="geoportal")
-    return index.add_child(
-        instance=DatasetPage(
-            title="Kitas",
-            slug="kitas",
-            description="Kindertagesstätten",
-            publisher=publisher,
-            licence="dl-by-de/2.0",
-            contact_name="Geoportal Berlin",
-        )
-    )
+    return make_dataset(title="Kitas", slug="kitas", description="Kindertagesstätten")
 
 
 def usual_map_data(path) -> bytes:

@@ -1,12 +1,10 @@
-from datetime import date
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from wagtail.models import Site
 
-from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource
+from opendata.models import Resource
 from tests.conftest import FIXTURES
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +18,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def resource():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    page = index.add_child(
-        instance=DatasetPage(
-            title="Einwohner",
-            slug="einwohner",
-            description="Einwohner je Planungsraum.",
-            publisher=Organisation.objects.create(name="Statistik", slug="statistik"),
-            licence="cc-by/4.0",
-            contact_name="Statistik",
-            issued=date(2022, 6, 30),
-        )
-    )
+    page = make_dataset()
     return Resource.objects.create(
         dataset=page, title="Tabelle", slug="tabelle", kind="table", personal_data="aggregated"
     )

@@ -4,13 +4,13 @@ from collections import Counter
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import translation
-from wagtail.models import Site
 
 from opendata.charts import table_chart
-from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource, ResourceVersion
+from opendata.models import Resource, ResourceVersion
 from opendata.selectors import TableData
 from opendata.services import resource_version_create
 from opendata.sources.tables import EN_DASH
+from tests.factories import make_dataset
 
 DISTRICTS = "Bezirk;Einwohner;Fläche\nMitte;300;39,47\nPankow;100;103,01\nSpandau;200;91,91\n"
 NAMES = "Bezirk;Bürgermeisterin\nMitte;Remlinger\nPankow;Koch\n"
@@ -121,19 +121,11 @@ def test_a_large_table_gets_about_ten_bins():
 @pytest.fixture
 def dataset(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    publisher = Organisation.objects.create(name="Amt für Statistik", slug="statistik")
-    return index.add_child(
-        instance=DatasetPage(
-            title="Bezirke",
-            slug="bezirke",
-            description="Einwohner und Fläche der Bezirke.",
-            publisher=publisher,
-            licence="cc-by/4.0",
-            contact_name="Amt für Statistik",
-            contact_email="info@statistik.example",
-        )
+    return make_dataset(
+        title="Bezirke",
+        slug="bezirke",
+        description="Einwohner und Fläche der Bezirke.",
+        contact_email="info@statistik.example",
     )
 
 

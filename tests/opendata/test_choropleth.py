@@ -3,7 +3,6 @@
 import io
 import re
 import time
-from datetime import date
 from decimal import Decimal
 from html import unescape
 
@@ -11,16 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
-from wagtail.models import Site
 
 from maps.models import Area
 from opendata.choropleth import table_choropleth
-from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource, ResourceVersion
+from opendata.models import Resource, ResourceVersion
 from opendata.selectors import TableData
 from opendata.services import resource_version_create
 from opendata.sources.tables import EN_DASH
 from tests.conftest import FIXTURES
-from tests.factories import square
+from tests.factories import make_dataset, square
 
 pytestmark = pytest.mark.django_db
 BEZ, PGR, BZR, PLR = (level.value for level in Area.Level)
@@ -324,22 +322,7 @@ def test_a_warm_cache_costs_one_query_per_map(lor, django_assert_num_queries):
 
 @pytest.fixture
 def page():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    publisher = Organisation.objects.create(
-        name="Amt für Statistik", slug="statistik", email="info@statistik.example"
-    )
-    return index.add_child(
-        instance=DatasetPage(
-            title="Einwohner je Planungsraum",
-            slug="einwohner",
-            description="Einwohnerinnen und Einwohner.",
-            publisher=publisher,
-            licence="cc-by/4.0",
-            contact_name="Amt für Statistik Berlin-Brandenburg",
-            issued=date(2022, 6, 30),
-        )
-    )
+    return make_dataset(description="Einwohnerinnen und Einwohner.")
 
 
 def test_berlin_population_by_planning_area_maps_the_58_forecast_areas(client, page):

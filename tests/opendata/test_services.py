@@ -1,16 +1,15 @@
 import csv
 import hashlib
 import io
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from wagtail.models import Site
 
-from opendata.models import DatasetIndexPage, DatasetPage, DataTheme, Organisation, Resource
+from opendata.models import DataTheme, Resource
 from opendata.services import resource_download_count, resource_version_create
 from tests.conftest import FIXTURES
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 POPULATION = (FIXTURES / "berlin" / "einwohner_plr_2022-06.csv").read_bytes()
@@ -25,20 +24,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def dataset():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    publisher = Organisation.objects.create(name="Amt für Statistik", slug="statistik")
-    page = index.add_child(
-        instance=DatasetPage(
-            title="Einwohner je Planungsraum",
-            slug="einwohner",
-            description="Melderechtlich registrierte Einwohnerinnen und Einwohner.",
-            publisher=publisher,
-            licence="cc-by/4.0",
-            contact_name="Amt für Statistik Berlin-Brandenburg",
-            issued=date(2022, 6, 30),
-        )
-    )
+    page = make_dataset()
     page.themes.set(DataTheme.objects.filter(code="SOCI"))
     return page
 

@@ -6,16 +6,15 @@ import re
 import socket
 import threading
 import time
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from wagtail.models import Site
 
 from maps.sources.files import SourceError
-from opendata.models import DatasetIndexPage, DatasetPage, Organisation, Resource
+from opendata.models import Resource
 from opendata.sources.fetch import FetchTooLarge, fetch_url
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -248,19 +247,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def resource():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    page = index.add_child(
-        instance=DatasetPage(
-            title="Einwohner",
-            slug="einwohner",
-            description="Einwohner je Planungsraum.",
-            publisher=Organisation.objects.create(name="Statistik", slug="statistik"),
-            licence="cc-by/4.0",
-            contact_name="Statistik",
-            issued=date(2022, 6, 30),
-        )
-    )
+    page = make_dataset()
     return Resource.objects.create(dataset=page, title="Tabelle", slug="tabelle", kind="table")
 
 

@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction
 
-from opendata.models import DatasetIndexPage, DatasetPage, DataTheme, Organisation, Resource
+from opendata.models import DataTheme, Organisation, Resource
 from opendata.services import resource_version_create
 from tests.conftest import FIXTURES
+from tests.factories import make_dataset
 
 pytestmark = pytest.mark.django_db
 POPULATION = (FIXTURES / "berlin" / "einwohner_plr_2022-06.csv").read_bytes()
@@ -28,25 +29,14 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def dataset():
-    root = Site.objects.get(is_default_site=True).root_page
-    index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
-    publisher = Organisation.objects.create(
+    Organisation.objects.create(
         name="Amt für Statistik", slug="statistik", email="info@statistik.example"
     )
-    page = index.add_child(
-        instance=DatasetPage(
-            title="Einwohner je Planungsraum",
-            slug="einwohner",
-            description="Melderechtlich registrierte Einwohnerinnen und Einwohner.",
-            publisher=publisher,
-            licence="cc-by/4.0",
-            contact_name="Amt für Statistik Berlin-Brandenburg",
-            contact_email="info@statistik.example",
-            frequency="ANNUAL",
-            temporal_start=date(2022, 6, 30),
-            temporal_end=date(2022, 6, 30),
-            issued=date(2022, 6, 30),
-        )
+    page = make_dataset(
+        contact_email="info@statistik.example",
+        frequency="ANNUAL",
+        temporal_start=date(2022, 6, 30),
+        temporal_end=date(2022, 6, 30),
     )
     page.themes.set(DataTheme.objects.filter(code="SOCI"))
     page.tags.add("Bevölkerung")
