@@ -76,7 +76,6 @@ def peak_while_reading(url: str) -> tuple[int, int]:
         received = 0
         for chunk in response.streaming_content:
             received += len(chunk)
-        response.close()
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
