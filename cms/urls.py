@@ -17,6 +17,7 @@ urlpatterns = [
     path("gebiete/", include("maps.urls")),
     path("downloads/", include("opendata.urls")),
     path("konto/", include("participation.account_urls")),
+    path("gruppen/", include("participation.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", include("cms.api_urls")),
     path(

@@ -5,19 +5,27 @@ from django.shortcuts import render
 from wagtail.models import Page
 
 from cms.forms import SearchForm, form_data_keep, typed_values
+from participation.selectors.review import hidden_in_review_ids
 
 RESULTS_PER_PAGE = 10
 
 
 def search(request):
-    """Full-text search over published public pages. A bad page number shows the last page."""
+    """Full-text search over published public pages (never a consultation hidden in its review
+    phase). A bad page number shows the last page."""
     form = SearchForm(request.GET or None)
     query = ""
     results = None
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
     if query:
-        matches = Page.objects.live().public().specific().search(query)
+        matches = (
+            Page.objects.live()
+            .public()
+            .exclude(pk__in=hidden_in_review_ids())
+            .specific()
+            .search(query)
+        )
         results = Paginator(matches, RESULTS_PER_PAGE).get_page(request.GET.get("seite"))
     return render(
         request,

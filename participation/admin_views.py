@@ -178,4 +178,6 @@ def contribution_export(request, consultation_id: int, export_format: str):
         user=request.user,
         data={"format": export_format},
     )
-    return exports.contributions_response(consultation=consultation, export_format=export_format)
+    return exports.contributions_response(
+        consultation=consultation, export_format=export_format, user=request.user
+    )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import orjson
 from django.contrib.gis.geos import GEOSGeometry
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import ConsultationPage
 from .selectors import contribution_export_rows
+from .selectors.review import may_see_review
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -61,8 +62,12 @@ def filename(consultation: ConsultationPage, export_format: str) -> str:
     return f"beitraege-{consultation.slug}-{timezone.localdate().isoformat()}.{export_format}"
 
 
-def contributions_response(*, consultation: ConsultationPage, export_format: str):
-    """The download of a consultation's contributions in one of `FORMATS`."""
+def contributions_response(*, consultation: ConsultationPage, export_format: str, user=None):
+    """The download of a consultation's contributions in one of `FORMATS`. A consultation
+    hidden in its review phase is exported only for those who may see it (pass `user`; 404
+    for anyone else, as if it did not exist)."""
+    if user is not None and not may_see_review(user, consultation):
+        raise Http404
     writers = {"csv": _csv_response, "xlsx": _xlsx_response, "geojson": _geojson_response}
     return writers[export_format](consultation)
 

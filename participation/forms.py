@@ -8,7 +8,8 @@ from maps.geometry import GeometryError, geometry_from_geojson_text
 from maps.models import Address, Area
 from maps.selectors import address_search
 
-from .models import ConsultationPage, Contribution, Phase, Topic
+from .models import ConsultationPage, Contribution, Group, Topic
+from .models.consultations import PUBLIC_PHASES
 from .models.contributions import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from .selectors import consultation_area_choices
 
@@ -87,11 +88,25 @@ class ContributionForm(HoneypotMixin, forms.Form):
         help_text=_("Districts, forecast areas, district regions and planning areas (LOR)."),
         required=False,
     )
+    group = forms.TypedChoiceField(
+        label=_("Write on behalf of"),
+        help_text=_("A group you are a member of. Its name is shown with your contribution."),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of your groups, or only yourself.")},
+    )
     website = honeypot_field()
 
-    def __init__(self, *args, consultation: ConsultationPage, proposals=(), **kwargs):
+    def __init__(self, *args, consultation: ConsultationPage, proposals=(), groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
+        self.group_objects = {group.pk: group for group in groups}
+        self.fields["group"].choices = [("", _("Only myself"))] + [
+            (group.pk, group.name) for group in groups
+        ]
+        if not groups:
+            del self.fields["group"]
         self.proposal_objects = {proposal.pk: proposal for proposal in proposals}
         self.fields["proposal"].choices = [("", _("No particular proposal"))] + [
             (proposal.pk, proposal.title) for proposal in proposals
@@ -206,6 +221,7 @@ class ContributionForm(HoneypotMixin, forms.Form):
             "geometry": data["geometry_value"],
             "area": data["area_value"],
             "proposal": self.proposal_objects.get(data.get("proposal")),
+            "group": self.group_objects.get(data.get("group")),
         }
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
@@ -304,7 +320,7 @@ class ConsultationFilterForm(forms.Form):
         self.fields["bezirk"].choices = [("", _("All districts")), *districts]
         topics = Topic.objects.values_list("slug", "name")
         self.fields["thema"].choices = [("", _("All topics")), *topics]
-        self.fields["phase"].choices = [("", _("All phases")), *Phase.choices]
+        self.fields["phase"].choices = [("", _("All phases")), *PUBLIC_PHASES]
 
     def filter_kwargs(self) -> dict:
         if not self.is_bound or not self.is_valid():
@@ -315,3 +331,38 @@ class ConsultationFilterForm(forms.Form):
             "topic": data.get("thema", ""),
             "phase": data.get("phase", ""),
         }
+
+
+class GroupFilterForm(forms.Form):
+    """The kind filter of the group list (GET)."""
+
+    art = forms.ChoiceField(label=_("Kind of group"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["art"].choices = [("", _("All kinds")), *Group.Kind.choices]
+
+    def kind(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        return self.cleaned_data.get("art", "")
+
+
+class GroupJoinForm(forms.Form):
+    """Asking to join a group, with an optional message for its spokespersons."""
+
+    message = forms.CharField(
+        label=_("Message to the spokespersons (optional)"),
+        help_text=_(
+            "For example, how you are connected to the group. At most 500 characters. "
+            "Only the group's spokespersons and the editors read it."
+        ),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _(
+                "Shorten the message to at most %(limit_value)s characters (it has %(show_value)s)."
+            )
+        },
+    )

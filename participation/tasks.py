@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from .models import Contribution
+from .models import Answer, Contribution
 
 
 def _public_url(contribution: Contribution) -> str:
@@ -59,4 +59,53 @@ def reply_notify(*, reply_id: int) -> bool:
     if recipient is None or not recipient.email or recipient.pk == reply.author_id:
         return False
     _send("reply", recipient.email, {"reply": reply, "url": _public_url(reply)})
+    return True
+
+
+@task()
+def answer_notify(*, answer_id: int, changed: bool = False) -> bool:
+    """Tell the author of an answered contribution or statement what the administration
+    answered (or that it changed the outcome). Only the item, the outcome and the reasons
+    are sent: never who answered."""
+    answer = (
+        Answer.objects.select_related(
+            "contribution__author",
+            "contribution__consultation",
+            "statement__author",
+            "statement__consultation",
+            "statement__group",
+        )
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None:
+        return False
+    item = answer.contribution or answer.statement
+    recipient = item.author
+    if recipient is None or not recipient.email or not recipient.is_active:
+        return False
+    if answer.contribution is not None:
+        if answer.contribution.status != Contribution.Status.PUBLISHED:
+            return False
+        url = _public_url(answer.contribution)
+    else:
+        consultation = answer.statement.consultation
+        url = (
+            settings.WAGTAILADMIN_BASE_URL.rstrip("/") + consultation.url
+            if consultation.live and consultation.url
+            else ""
+        )
+    _send(
+        "answer",
+        recipient.email,
+        {
+            "answer": answer,
+            "item": item,
+            "statement": answer.statement,
+            "consultation": item.consultation,
+            "recipient": recipient,
+            "changed": changed,
+            "url": url,
+        },
+    )
     return True

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from . import answer_admin, group_admin
 from .admin_views import (
     EXPORT_LOG_ACTION,
     ProposalViewSet,
@@ -28,7 +29,7 @@ PROPOSAL_PERMISSIONS = (
 
 @hooks.register("register_admin_viewset")
 def register_participation_viewsets():
-    return [ModerationViewSet(), ProposalViewSet()]
+    return [ModerationViewSet(), ProposalViewSet(), *group_admin.VIEWSETS, *answer_admin.VIEWSETS]
 
 
 @hooks.register("register_admin_urls")
@@ -38,7 +39,8 @@ def register_export_urls():
             "beteiligung/<int:consultation_id>/export.<str:export_format>",
             contribution_export,
             name="participation_export",
-        )
+        ),
+        *answer_admin.URLS,
     ]
 
 
@@ -48,11 +50,11 @@ hooks.register("register_bulk_action", RejectBulkAction)
 
 @hooks.register("register_permissions")
 def register_contribution_permissions():
-    """Lets administrators grant moderation (change) and export (view) in the group editor;
-    contributions have no model viewset that would do it."""
+    """Lets administrators grant moderation (change), export (view) and answering in the group
+    editor; contributions and answers have no model viewset that would do it."""
     return Permission.objects.filter(
         content_type__app_label="participation",
-        codename__in=["view_contribution", "change_contribution"],
+        codename__in=["view_contribution", "change_contribution", *answer_admin.PERMISSIONS],
     )
 
 

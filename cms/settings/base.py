@@ -251,6 +251,8 @@ OPENDATA_MAX_UPLOAD_BYTES = int(os.environ.get("OPENDATA_MAX_UPLOAD_BYTES", 100 
 # TIMEOUT is the whole fetch, redirects included, in seconds.
 OPENDATA_FETCH_ALLOW_PRIVATE = env_bool("OPENDATA_FETCH_ALLOW_PRIVATE")
 OPENDATA_FETCH_TIMEOUT = float(os.environ.get("OPENDATA_FETCH_TIMEOUT", "30"))
+# A group's statement may carry one PDF document of at most this size (bytes; default 10 MB).
+STATEMENT_MAX_UPLOAD_BYTES = int(os.environ.get("STATEMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 # Disclosure control for aggregated personal data: counts from 1 to THRESHOLD - 1 are
 # suppressed (shown as "."), with secondary suppression against recomputation from totals.
 DISCLOSURE_THRESHOLD = int(os.environ.get("DISCLOSURE_THRESHOLD", "3"))

@@ -9,8 +9,19 @@ from rest_framework import serializers
 from maps.api.params import BBoxField, ChoiceParameter, IdParameter, QueryParameters
 from maps.models import Area
 from maps.selectors import area_list
-from participation.models import ConsultationPage, Contribution, Phase, Proposal, Topic
+from participation.models import (
+    Answer,
+    ConsultationPage,
+    Contribution,
+    Group,
+    Phase,
+    Proposal,
+    Statement,
+    Topic,
+)
+from participation.models.consultations import PUBLIC_PHASES
 from participation.selectors import consultation_find, proposal_list
+from participation.selectors.answers import public_groups
 
 BBOX_HELP = gettext_lazy(
     "Only items whose place meets this box: min_lon,min_lat,max_lon,max_lat in WGS 84 "
@@ -39,7 +50,7 @@ def _consultation(pk: int) -> ConsultationPage:
 
 class ConsultationQuery(QueryParameters):
     phase = ChoiceParameter(
-        choices=Phase.choices,
+        choices=PUBLIC_PHASES,
         required=False,
         help_text=gettext_lazy("Only consultations in this phase today."),
     )
@@ -120,3 +131,48 @@ class ContributionQuery(QueryParameters):
 
     def validate_area(self, code: str) -> Area:
         return _area(code)
+
+
+class StatementQuery(QueryParameters):
+    consultation = IdParameter(
+        required=False,
+        help_text=gettext_lazy("Only the statements on this consultation (its id)."),
+    )
+    group = IdParameter(
+        required=False, help_text=gettext_lazy("Only the statements of this group (its id).")
+    )
+    recommendation = ChoiceParameter(
+        choices=Statement.Recommendation.choices,
+        required=False,
+        help_text=gettext_lazy("Only statements with this recommendation."),
+    )
+
+    examples = {"recommendation": Statement.Recommendation.CONDITIONS}
+
+    def validate_consultation(self, pk: int) -> ConsultationPage:
+        return _consultation(pk)
+
+    def validate_group(self, pk: int) -> Group:
+        group = public_groups().filter(pk=pk).first()
+        if group is None:
+            raise serializers.ValidationError(
+                _("There is no group with the id %(id)s.") % {"id": pk}
+            )
+        return group
+
+
+class AnswerQuery(QueryParameters):
+    consultation = IdParameter(
+        required=False,
+        help_text=gettext_lazy("Only the answers in this consultation (its id)."),
+    )
+    outcome = ChoiceParameter(
+        choices=Answer.Outcome.choices,
+        required=False,
+        help_text=gettext_lazy("Only answers with this outcome."),
+    )
+
+    examples = {"outcome": Answer.Outcome.PARTLY}
+
+    def validate_consultation(self, pk: int) -> ConsultationPage:
+        return _consultation(pk)

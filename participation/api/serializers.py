@@ -9,7 +9,16 @@ from rest_framework import serializers
 from maps.api.fields import GeoJSONField
 from maps.api.serializers import FeatureSerializer
 from maps.models import Area
-from participation.models import ConsultationPage, Contribution, Phase, Proposal, Topic
+from participation.models import (
+    Answer,
+    ConsultationPage,
+    Contribution,
+    Group,
+    Proposal,
+    Statement,
+    Topic,
+)
+from participation.models.consultations import PUBLIC_PHASES
 
 
 class PageLinksMixin:
@@ -46,7 +55,7 @@ class ConsultationSerializer(PageLinksMixin, serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField(help_text=_("The consultation's page."))
     phase = serializers.ChoiceField(
-        choices=Phase.choices,
+        choices=PUBLIC_PHASES,
         read_only=True,
         help_text=_("The phase the consultation is in today."),
     )
@@ -177,3 +186,161 @@ class ContributionSerializer(PageLinksMixin, FeatureSerializer):
         thread = contribution.reply_to_id or contribution.pk
         url = self.page_url(contribution.consultation, "contribution", thread)
         return url + (f"#antwort-{contribution.pk}" if contribution.reply_to_id else "")
+
+
+# Groups, statements and the administration's answers -----------------------------------------
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    """A group that takes part as a group: what it is and whether the editors checked it. Its
+    members are never shown."""
+
+    kind = serializers.ChoiceField(
+        choices=Group.Kind.choices, read_only=True, help_text=_("What kind of group it is.")
+    )
+    verified = serializers.BooleanField(
+        read_only=True, help_text=_("Checked by the editors: the group is who it says it is.")
+    )
+    verified_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=_("When the editors checked it, if they did.")
+    )
+    url = serializers.SerializerMethodField(help_text=_("The group's page."))
+
+    class Meta:
+        model = Group
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "website",
+            "verified",
+            "verified_at",
+            "url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, group: Group) -> str:
+        return self.context["request"].build_absolute_uri(group.get_absolute_url())
+
+
+class GroupReferenceSerializer(serializers.ModelSerializer):
+    """The group that published a statement (all about it at /api/v1/groups/<id>/)."""
+
+    verified = serializers.BooleanField(
+        read_only=True, help_text=_("Checked by the editors: the group is who it says it is.")
+    )
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "verified"]
+
+
+class StatementAnswerSerializer(serializers.ModelSerializer):
+    """The administration's answer to an item: what became of it and why. Who wrote it is
+    not published: the administration answers."""
+
+    outcome = serializers.ChoiceField(
+        choices=Answer.Outcome.choices, read_only=True, help_text=_("What became of the item.")
+    )
+    reasons = serializers.CharField(
+        read_only=True, help_text=_("Why, in the administration's words.")
+    )
+    answered_at = serializers.DateTimeField(read_only=True, help_text=_("When it was answered."))
+
+    class Meta:
+        model = Answer
+        fields = ["outcome", "reasons", "answered_at"]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """A group's public statement on a consultation or one of its proposals, with the
+    administration's answer (null until it is given)."""
+
+    consultation = serializers.IntegerField(
+        source="consultation_id", read_only=True, help_text=_("The id of the consultation.")
+    )
+    proposal = serializers.IntegerField(
+        source="proposal_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The id of the proposal, if the statement is about one."),
+    )
+    group = GroupReferenceSerializer(read_only=True)
+    recommendation = serializers.ChoiceField(
+        choices=Statement.Recommendation.choices,
+        read_only=True,
+        help_text=_("What the group recommends."),
+    )
+    resolution_date = serializers.DateField(
+        read_only=True, help_text=_("The day the group resolved the statement.")
+    )
+    document = serializers.SerializerMethodField(
+        help_text=_("The statement as a document (PDF), if the group gave one.")
+    )
+    created_at = serializers.DateTimeField(read_only=True, help_text=_("When it was published."))
+    answer = serializers.SerializerMethodField(
+        help_text=_("The administration's answer; null until it is given.")
+    )
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "consultation",
+            "proposal",
+            "group",
+            "text",
+            "recommendation",
+            "resolution_date",
+            "document",
+            "created_at",
+            "answer",
+        ]
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_document(self, statement: Statement) -> str | None:
+        if not statement.document:
+            return None
+        return self.context["request"].build_absolute_uri(statement.document.url)
+
+    @extend_schema_field(StatementAnswerSerializer(allow_null=True))
+    def get_answer(self, statement: Statement) -> dict | None:
+        try:
+            answer = statement.answer
+        except Answer.DoesNotExist:
+            return None
+        return StatementAnswerSerializer(answer, context=self.context).data
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    """The administration's answer to a published contribution or a public statement. Who
+    wrote it is not published: the administration answers."""
+
+    item_type = serializers.SerializerMethodField(help_text=_("What is answered."))
+    item = serializers.SerializerMethodField(
+        help_text=_("The id of the contribution or statement answered.")
+    )
+    consultation = serializers.IntegerField(
+        source="consultation_id", read_only=True, help_text=_("The id of the consultation.")
+    )
+    outcome = serializers.ChoiceField(
+        choices=Answer.Outcome.choices, read_only=True, help_text=_("What became of the item.")
+    )
+    reasons = serializers.CharField(
+        read_only=True, help_text=_("Why, in the administration's words.")
+    )
+    answered_at = serializers.DateTimeField(read_only=True, help_text=_("When it was answered."))
+
+    class Meta:
+        model = Answer
+        fields = ["id", "item_type", "item", "consultation", "outcome", "reasons", "answered_at"]
+
+    @extend_schema_field({"type": "string", "enum": ["contribution", "statement"]})
+    def get_item_type(self, answer: Answer) -> str:
+        return "contribution" if answer.contribution_id else "statement"
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_item(self, answer: Answer) -> int:
+        return answer.contribution_id or answer.statement_id

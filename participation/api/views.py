@@ -15,9 +15,23 @@ from participation.selectors import (
     proposal_list,
     published_contributions,
 )
+from participation.selectors.answers import public_answers, public_groups, public_statements
 
-from .filters import ConsultationQuery, ContributionQuery, ProposalQuery
-from .serializers import ConsultationSerializer, ContributionSerializer, ProposalSerializer
+from .filters import (
+    AnswerQuery,
+    ConsultationQuery,
+    ContributionQuery,
+    ProposalQuery,
+    StatementQuery,
+)
+from .serializers import (
+    AnswerSerializer,
+    ConsultationSerializer,
+    ContributionSerializer,
+    GroupSerializer,
+    ProposalSerializer,
+    StatementSerializer,
+)
 
 ID_PATTERN = "[0-9]{1,18}"
 
@@ -133,4 +147,89 @@ class ContributionViewSet(PublicReadOnlyViewSet):
                 proposal=self.query.get("proposal"),
             ),
             bbox=self.query.get("bbox"),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Groups"),
+        description=_(
+            "The groups that take part as groups (advisory boards, self-help groups, "
+            "associations, press, administration), by name, and whether the editors checked "
+            "that each is who it says it is. Members are not published."
+        ),
+        responses=responses(GroupSerializer(many=True)),
+    ),
+    retrieve=extend_schema(
+        summary=_("One group"),
+        parameters=[id_parameter(_("The group's id."))],
+        responses=responses(GroupSerializer),
+    ),
+)
+class GroupViewSet(PublicReadOnlyViewSet):
+    serializer_class = GroupSerializer
+    lookup_value_regex = ID_PATTERN
+    not_found_message = _("There is no group with the id %(pk)s.")
+
+    def get_queryset(self):
+        return public_groups()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Statements"),
+        description=_(
+            "The groups' public statements on published consultations, newest first, each "
+            "with the administration's answer (null until it is given). Statements written in "
+            "a review phase appear once the editors publish the review."
+        ),
+        parameters=StatementQuery.schema_parameters(),
+        responses=responses(StatementSerializer(many=True)),
+    ),
+    retrieve=extend_schema(
+        summary=_("One statement"),
+        parameters=[id_parameter(_("The statement's id."))],
+        responses=responses(StatementSerializer),
+    ),
+)
+class StatementViewSet(PublicReadOnlyViewSet):
+    serializer_class = StatementSerializer
+    list_parameters = StatementQuery
+    lookup_value_regex = ID_PATTERN
+    not_found_message = _("There is no public statement with the id %(pk)s.")
+
+    def get_queryset(self):
+        return public_statements(
+            consultation=self.query.get("consultation"),
+            group=self.query.get("group"),
+            recommendation=self.query.get("recommendation", ""),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Answers"),
+        description=_(
+            "The administration's answers to published contributions and public statements, "
+            "newest first: what became of each item (outcome) and why. Who wrote an answer is "
+            "not published: the administration answers."
+        ),
+        parameters=AnswerQuery.schema_parameters(),
+        responses=responses(AnswerSerializer(many=True)),
+    ),
+    retrieve=extend_schema(
+        summary=_("One answer"),
+        parameters=[id_parameter(_("The answer's id."))],
+        responses=responses(AnswerSerializer),
+    ),
+)
+class AnswerViewSet(PublicReadOnlyViewSet):
+    serializer_class = AnswerSerializer
+    list_parameters = AnswerQuery
+    lookup_value_regex = ID_PATTERN
+    not_found_message = _("There is no public answer with the id %(pk)s.")
+
+    def get_queryset(self):
+        return public_answers(
+            consultation=self.query.get("consultation"), outcome=self.query.get("outcome", "")
         )

@@ -7,16 +7,22 @@ from .consultations import (
     Topic,
 )
 from .contributions import Contribution, Report, Support
+from .groups import Answer, Group, Membership, ReviewComment, Statement
 from .users import User
 
 __all__ = [
+    "Answer",
     "ConsultationDocument",
     "ConsultationIndexPage",
     "ConsultationPage",
     "Contribution",
+    "Group",
+    "Membership",
     "Phase",
     "Proposal",
     "Report",
+    "ReviewComment",
+    "Statement",
     "Support",
     "Topic",
     "User",

@@ -20,6 +20,8 @@ from cms.models.pages import EasyLanguageMixin, edit_handler
 from maps.models import Area
 from maps.widgets import AdminMapWidget
 
+from .routes import ConsultationRoutes
+
 
 @register_snippet
 class Topic(models.Model):
@@ -40,12 +42,18 @@ class Topic(models.Model):
 
 
 class Phase(models.TextChoices):
-    """A consultation's phases, in order. The dates on the page decide which one is current."""
+    """A consultation's phases, in order. The dates on the page decide which one is current;
+    the review phase (invited groups only) is optional and comes first."""
 
+    REVIEW = "review", _("Review by invited groups")
     INFORMATION = "information", _("Information")
     CONTRIBUTIONS = "contributions", _("Contributions")
     EVALUATION = "evaluation", _("Evaluation")
     RESULT = "result", _("Result")
+
+
+# The phases anyone can see: a consultation in its review phase is seen by no one else.
+PUBLIC_PHASES = [(value, label) for value, label in Phase.choices if value != Phase.REVIEW]
 
 
 class ConsultationIndexPage(EasyLanguageMixin, Page):
@@ -72,7 +80,7 @@ class ConsultationIndexPage(EasyLanguageMixin, Page):
         return consultation_index(self, request)
 
 
-class ConsultationPage(EasyLanguageMixin, Page):
+class ConsultationPage(ConsultationRoutes, EasyLanguageMixin, Page):
     """A consultation on district or service planning: what is planned, where, until when, and
     the contributions people make on the map or without it."""
 
@@ -119,6 +127,28 @@ class ConsultationPage(EasyLanguageMixin, Page):
         blank=True,
         help_text=_("Leave empty while the evaluation is still running."),
     )
+    review_start = models.DateField(
+        _("review by invited groups from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: a phase before the public one in which only the invited groups see the "
+            "consultation, discuss it internally and write their statements."
+        ),
+    )
+    review_end = models.DateField(_("review until"), null=True, blank=True)
+    invited_groups = ParentalManyToManyField(
+        "participation.Group",
+        blank=True,
+        verbose_name=_("invited groups"),
+        help_text=_("Groups invited to the review phase (and to contribute, if only they may)."),
+    )
+    review_published_at = models.DateTimeField(
+        _("review published"),
+        null=True,
+        blank=True,
+        help_text=_("Until then the statements of the review phase are seen by no one else."),
+    )
     contributors = models.CharField(
         _("who may contribute"),
         max_length=20,
@@ -159,18 +189,20 @@ class ConsultationPage(EasyLanguageMixin, Page):
         ),
         MultiFieldPanel(
             [
+                FieldRowPanel([FieldPanel("review_start"), FieldPanel("review_end")]),
+                FieldPanel("invited_groups"),
                 FieldRowPanel(
                     [
                         FieldPanel("contributions_start"),
                         FieldPanel("contributions_end"),
                         FieldPanel("result_date"),
                     ]
-                )
+                ),
             ],
             heading=_("Phases"),
             help_text=_(
-                "Information until contributions open; evaluation after they close; "
-                "result from its date."
+                "An optional review by invited groups first; information until contributions "
+                "open; evaluation after they close; result from its date."
             ),
         ),
         MultiFieldPanel(
@@ -211,6 +243,16 @@ class ConsultationPage(EasyLanguageMixin, Page):
             and self.result_date <= (self.contributions_end)
         ):
             errors["result_date"] = _("The result comes after contributions have closed.")
+        if bool(self.review_start) != bool(self.review_end):
+            errors["review_end"] = _("Give both dates of the review phase, or neither.")
+        elif self.review_start and self.review_end < self.review_start:
+            errors["review_end"] = _("The review cannot end before it starts.")
+        elif (
+            self.review_end
+            and self.contributions_start
+            and (self.review_end >= self.contributions_start)
+        ):
+            errors["review_end"] = _("The review ends before contributions open.")
         if not (self.allow_point or self.allow_line or self.allow_polygon or self.allow_no_place):
             errors["allow_no_place"] = _("Allow at least one kind of place (or no place).")
         if errors:
@@ -223,59 +265,11 @@ class ConsultationPage(EasyLanguageMixin, Page):
     def has_easy_language(self) -> bool:
         return bool(self.easy_language_summary or self.easy_language_body)
 
-    # Routes (the views are in participation.views) ----------------------------------------
-
-    @path("")
-    def detail(self, request):
-        from participation import views
-
-        return views.consultation_detail(self, request)
-
-    @path("kartendaten/", name="contribution_features")
-    def contribution_features(self, request):
-        from participation import views
-
-        return views.contribution_features_json(self, request)
-
-    @path("ort/", name="place_check")
-    def place_check(self, request):
-        from participation import views
-
-        return views.place_check(self, request)
-
-    @path("beitragen/", name="contribute")
-    def contribute(self, request):
-        from participation import views
-
-        return views.contribute(self, request)
-
-    @path("beitraege/<int:pk>/", name="contribution")
-    def contribution(self, request, pk):
-        from participation import views
-
-        return views.contribution_detail(self, request, pk)
-
-    @path("beitraege/<int:pk>/unterstuetzen/", name="support")
-    def support(self, request, pk):
-        from participation import views
-
-        return views.contribution_support(self, request, pk)
-
-    @path("beitraege/<int:pk>/melden/", name="report")
-    def report(self, request, pk):
-        from participation import views
-
-        return views.contribution_report(self, request, pk)
-
-    @path("vorschlaege/<int:pk>/", name="proposal")
-    def proposal(self, request, pk):
-        from participation import views
-
-        return views.proposal_detail(self, request, pk)
-
     # Phases ------------------------------------------------------------------------------
 
     def phase_on(self, day: date) -> Phase:
+        if self.review_end and day <= self.review_end:
+            return Phase.REVIEW
         if day < self.contributions_start:
             return Phase.INFORMATION
         if day <= self.contributions_end:
@@ -293,7 +287,8 @@ class ConsultationPage(EasyLanguageMixin, Page):
         """Every phase with its dates and whether it is past, current or to come."""
         current = list(Phase).index(self.phase)
         spans = [
-            (Phase.INFORMATION, None, self.contributions_start),
+            (Phase.REVIEW, self.review_start, self.review_end),
+            (Phase.INFORMATION, self.review_end, self.contributions_start),
             (Phase.CONTRIBUTIONS, self.contributions_start, self.contributions_end),
             (Phase.EVALUATION, self.contributions_end, self.result_date),
             (Phase.RESULT, self.result_date, None),
@@ -306,7 +301,13 @@ class ConsultationPage(EasyLanguageMixin, Page):
                 "state": "past" if i < current else "current" if i == current else "future",
             }
             for i, (phase, start, end) in enumerate(spans)
+            if phase != Phase.REVIEW or self.review_end
         ]
+
+    @property
+    def in_review(self) -> bool:
+        """In the review phase, which only the invited groups and the editors see."""
+        return self.phase == Phase.REVIEW
 
     @property
     def is_open(self) -> bool:

@@ -55,6 +55,15 @@ class Contribution(models.Model):
         on_delete=models.SET_NULL,
         related_name="contributions",
     )
+    group = models.ForeignKey(
+        "participation.Group",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        help_text=_("A group the author is a member of and writes for."),
+    )
     text = models.TextField(_("text"), max_length=TEXT_MAX_LENGTH)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, blank=True)
     geometry = models.GeometryField(_("place"), srid=4326, null=True, blank=True)

@@ -19,11 +19,13 @@ from .pages import (
     ContributionFilters,
     consultation_list,
 )
+from .review import hidden_in_review_ids
 
 
 def public_consultations() -> QuerySet[ConsultationPage]:
-    """Consultations anyone may see: live and without a view restriction."""
-    return ConsultationPage.objects.live().public()
+    """Consultations anyone may see: live, without a view restriction and not hidden in an
+    unpublished review phase."""
+    return ConsultationPage.objects.live().public().exclude(pk__in=hidden_in_review_ids())
 
 
 def consultation_find(*, pk: int) -> ConsultationPage | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from maps.models import Area
 
 from ..models import ConsultationPage, Contribution, Phase, Proposal, Support, User
+from .review import hidden_in_review_ids
 
 GEOJSON_PRECISION = 6  # about 10 cm: people point at doors and benches
 # What lists never show of a consultation page (and need not read).
@@ -25,11 +26,12 @@ CONSULTATION_CONTENT = ("body", "easy_language_body", "area_geometry")
 def consultation_list(
     *, district: Area | None = None, topic: str = "", phase: str = ""
 ) -> QuerySet[ConsultationPage]:
-    """Live consultations, newest first, filtered by district (a chosen area lies in it),
-    topic slug and current phase."""
+    """Live consultations anyone may see (none in an unpublished review phase), newest first,
+    filtered by district (a chosen area lies in it), topic slug and current phase."""
     consultations = (
         ConsultationPage.objects.live()
         .public()
+        .exclude(pk__in=hidden_in_review_ids())
         .defer("area_geometry")
         .prefetch_related("topics", Prefetch("areas", Area.objects.defer("geometry")))
         .order_by("-contributions_start", "title")
@@ -65,16 +67,16 @@ def _phase_filter(phase: str, today) -> Q:
 
 def public_contributions(*, consultation: ConsultationPage | None = None) -> QuerySet:
     """Top-level contributions the public may see (published or removed-with-reason) of live
-    consultations, with what a list shows joined in."""
+    consultations not hidden in their review phase, with what a list shows joined in."""
     contributions = Contribution.objects.filter(
         reply_to__isnull=True,
         status__in=[Contribution.Status.PUBLISHED, Contribution.Status.REJECTED],
         consultation__live=True,
-    )
+    ).exclude(consultation__in=hidden_in_review_ids())
     if consultation is not None:
         contributions = contributions.filter(consultation=consultation)
     return (
-        contributions.select_related("author", "area", "proposal")
+        contributions.select_related("author", "area", "proposal", "group", "answer")
         .defer("area__geometry", "proposal__geometry", "proposal__description")
         .annotate(
             reply_count=Count(
@@ -112,7 +114,7 @@ def contribution_get(*, consultation: ConsultationPage, pk: int) -> Contribution
     """A visible top-level contribution with its visible replies (None if there is none)."""
     replies = (
         Contribution.objects.filter(status=Contribution.Status.PUBLISHED)
-        .select_related("author")
+        .select_related("author", "group", "answer")
         .order_by("created_at", "pk")
     )
     return (

@@ -12,8 +12,9 @@ from maps.geometry import kind_name
 from maps.models import Area
 from maps.selectors import area_containing
 
-from .models import ConsultationPage, Contribution, Proposal, Report, Support, User
-from .models.contributions import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from ..models import ConsultationPage, Contribution, Group, Proposal, Report, Support, User
+from ..models.contributions import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from .groups import group_member_check
 
 
 def _clean_text(value: str, *, field: str, maximum: int) -> str:
@@ -113,10 +114,17 @@ def contribution_create(
     proposal: Proposal | None = None,
     geometry: GEOSGeometry | None = None,
     area: Area | None = None,
+    group: Group | None = None,
 ) -> Contribution:
     """A new contribution, published at once or queued for moderation as the consultation
-    says. Raises PermissionDenied (who/when) or ValidationError (what), storing nothing."""
+    says, written on behalf of `group` if given (the author must be an active member).
+    Raises PermissionDenied (who/when) or ValidationError (what), storing nothing."""
     contribution_may_post(consultation=consultation, user=author)
+    if group is not None:
+        try:
+            group_member_check(group=group, user=author)
+        except ValidationError as error:
+            raise ValidationError({"group": error.messages}) from None
     text = _clean_text(text, field="text", maximum=TEXT_MAX_LENGTH)
     if category not in Contribution.Category.values:
         raise ValidationError({"category": _("Choose a category.")})
@@ -132,6 +140,7 @@ def contribution_create(
         proposal=proposal,
         geometry=geometry,
         area=area,
+        group=group,
         status=Contribution.Status.PENDING if pre else Contribution.Status.PUBLISHED,
     )
     return contribution
@@ -141,7 +150,7 @@ def contribution_create(
 def reply_create(*, parent: Contribution, author: User, text: str) -> Contribution:
     """A reply to a published contribution (one level: replies to replies go to the parent).
     The parent's author is notified once the reply is public."""
-    from .tasks import reply_notify
+    from ..tasks import reply_notify
 
     if parent.reply_to_id is not None:
         parent = parent.reply_to
@@ -204,7 +213,7 @@ def contribution_moderate(
 ) -> int:
     """Approve or reject contributions (a reason is required to reject); their open reports
     are resolved and each author is notified. Returns how many were changed."""
-    from .tasks import moderation_notify
+    from ..tasks import moderation_notify
 
     if not approve:
         reason = _clean_text(reason, field="reason", maximum=REASON_MAX_LENGTH)

@@ -15,15 +15,15 @@ from django.utils.translation import gettext as _
 from cms.forms import form_data_keep, form_data_recovered
 from maps.selectors import area_containing, area_feature_collection
 
-from .forms import (
+from ..forms import (
     ConsultationFilterForm,
     ContributionFilterForm,
     ContributionForm,
     ReplyForm,
     ReportForm,
 )
-from .models import Contribution, Proposal
-from .selectors import (
+from ..models import Contribution, Proposal
+from ..selectors import (
     consultation_area_choices,
     consultation_list,
     contribution_features,
@@ -32,7 +32,8 @@ from .selectors import (
     public_contributions,
     supported_ids,
 )
-from .services import (
+from ..selectors.groups import user_groups
+from ..services import (
     contribution_create,
     contribution_may_post,
     reply_create,
@@ -161,9 +162,10 @@ def contribute(page, request):
         return redirect_to_login(request.path, settings.LOGIN_URL)
     reason = _may_post_reason(page, request.user)
     proposals = _proposals(page)
+    groups = user_groups(user=request.user)
     recovered = None
     if request.method == "POST" and not reason:
-        form = ContributionForm(request.POST, consultation=page, proposals=proposals)
+        form = ContributionForm(request.POST, consultation=page, proposals=proposals, groups=groups)
         if form.is_valid():
             if form.is_spam():
                 return HttpResponseRedirect(page.url)
@@ -182,7 +184,9 @@ def contribute(page, request):
         initial = recovered or {}
         if "vorschlag" in request.GET and request.GET["vorschlag"].isdigit():
             initial.setdefault("proposal", int(request.GET["vorschlag"]))
-        form = ContributionForm(initial=initial, consultation=page, proposals=proposals)
+        form = ContributionForm(
+            initial=initial, consultation=page, proposals=proposals, groups=groups
+        )
     return page.render(
         request,
         template="participation/contribution_form.html",

@@ -666,6 +666,12 @@ API_PATHS = {
     "/api/v1/proposals/{id}/",
     "/api/v1/contributions/",
     "/api/v1/contributions/{id}/",
+    "/api/v1/groups/",
+    "/api/v1/groups/{id}/",
+    "/api/v1/statements/",
+    "/api/v1/statements/{id}/",
+    "/api/v1/answers/",
+    "/api/v1/answers/{id}/",
     "/api/v1/areas/",
     "/api/v1/areas/{code}/",
 }
