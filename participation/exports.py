@@ -1,18 +1,22 @@
-"""A consultation's contributions for the administration, as CSV, XLSX and GeoJSON.
+"""A consultation's contributions as CSV, XLSX and GeoJSON: for the administration, and as
+the public result of a consultation (CSV and GeoJSON).
 
-All three carry the same columns and the same values. Rows are read from the database in
-chunks and written as they come, so memory does not grow with the number of contributions:
+All formats of one export carry the same columns and the same values. Rows are read from the
+database in chunks and written as they come, so memory does not grow with the number of
+contributions:
 CSV and GeoJSON are streamed to the client, XLSX (a zip file, written whole) goes through a
 temporary file that spills to disk.
 
-No personal data beyond the public display name: no e-mail address, user name, reporter or
-moderator. Withdrawn contributions are left out; every other status is included, with a
-column saying which.
+The administration's export has no personal data beyond the public display name: no e-mail
+address, user name, reporter or moderator. Withdrawn contributions are left out; every other
+status is included, with a column saying which. The public result is anonymous: the published
+top-level contributions with the administration's answer, without any author.
 """
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import orjson
 from django.contrib.gis.geos import GEOSGeometry
@@ -26,6 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import ConsultationPage
 from .selectors import contribution_export_rows
+from .selectors.results import result_export_rows
 from .selectors.review import may_see_review
 
 FORMATS = {
@@ -50,16 +55,34 @@ PROPERTIES = (
     "author",
     "supporters",
 )
-COLUMNS = (*PROPERTIES, "longitude", "latitude", "wkt")
+RESULT_PROPERTIES = (
+    "id",
+    "consultation",
+    "created",
+    "category",
+    "text",
+    "proposal_id",
+    "proposal",
+    "area_code",
+    "area",
+    "group",
+    "supporters",
+    "outcome",
+    "answer",
+    "answered",
+)
+PLACE_COLUMNS = ("longitude", "latitude", "wkt")
+COLUMNS = (*PROPERTIES, *PLACE_COLUMNS)
+RESULT_COLUMNS = (*RESULT_PROPERTIES, *PLACE_COLUMNS)
 CHUNK_SIZE = 2000
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_SIZE = 4 * 1024 * 1024
 
 
-def filename(consultation: ConsultationPage, export_format: str) -> str:
-    """`beitraege-<slug>-<date>.<format>`, dated today in the site's time zone."""
-    return f"beitraege-{consultation.slug}-{timezone.localdate().isoformat()}.{export_format}"
+def filename(consultation: ConsultationPage, export_format: str, prefix: str = "beitraege") -> str:
+    """`<prefix>-<slug>-<date>.<format>`, dated today in the site's time zone."""
+    return f"{prefix}-{consultation.slug}-{timezone.localdate().isoformat()}.{export_format}"
 
 
 def contributions_response(*, consultation: ConsultationPage, export_format: str, user=None):
@@ -69,7 +92,18 @@ def contributions_response(*, consultation: ConsultationPage, export_format: str
     if user is not None and not may_see_review(user, consultation):
         raise Http404
     writers = {"csv": _csv_response, "xlsx": _xlsx_response, "geojson": _geojson_response}
-    return writers[export_format](consultation)
+    return writers[export_format](consultation, CONTRIBUTIONS)
+
+
+def result_response(*, consultation: ConsultationPage, export_format: str):
+    """The public result of a consultation as "csv" or "geojson" (callers check that it may
+    be seen)."""
+    writers = {"csv": _csv_response, "geojson": _geojson_response}
+    return writers[export_format](consultation, RESULT)
+
+
+def _localtime(value) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
 def _properties(row: dict, consultation_title: str) -> dict:
@@ -83,7 +117,7 @@ def _properties(row: dict, consultation_title: str) -> dict:
         "id": row["pk"],
         "consultation": consultation_title,
         "reply_to": row["reply_to_id"],
-        "created": timezone.localtime(row["created_at"]).isoformat(timespec="seconds"),
+        "created": _localtime(row["created_at"]),
         "category": row["category"],
         "status": row["status"],
         "text": row["text"],
@@ -97,15 +131,54 @@ def _properties(row: dict, consultation_title: str) -> dict:
     }
 
 
-def _table_rows(consultation: ConsultationPage) -> Iterator[list]:
-    rows = contribution_export_rows(consultation=consultation, geometry="wkt")
+def _result_properties(row: dict, consultation_title: str) -> dict:
+    return {
+        "id": row["pk"],
+        "consultation": consultation_title,
+        "created": _localtime(row["created_at"]),
+        "category": row["category"],
+        "text": row["text"],
+        "proposal_id": row["proposal_id"],
+        "proposal": row["proposal__title"] or "",
+        "area_code": row["area__code"] or "",
+        "area": row["area__name"] or "",
+        "group": row["group__name"] or "",
+        "supporters": row["support_count"],
+        "outcome": row["answer__outcome"] or "",
+        "answer": row["answer__reasons"] or "",
+        "answered": _localtime(row["answer__answered_at"]),
+    }
+
+
+@dataclass(frozen=True)
+class _Export:
+    """What one export writes: its file-name prefix, its properties (the columns before the
+    place), the rows (a queryset of dicts with the geometry as `place`) and how a row
+    becomes properties."""
+
+    prefix: str
+    properties: tuple[str, ...]
+    rows: Callable[..., object]
+    describe: Callable[[dict, str], dict]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.properties, *PLACE_COLUMNS)
+
+
+CONTRIBUTIONS = _Export("beitraege", PROPERTIES, contribution_export_rows, _properties)
+RESULT = _Export("ergebnis", RESULT_PROPERTIES, result_export_rows, _result_properties)
+
+
+def _table_rows(consultation: ConsultationPage, export: _Export) -> Iterator[list]:
+    rows = export.rows(consultation=consultation, geometry="wkt")
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         wkt = row["place"]
         longitude = latitude = None
         if wkt and wkt.lstrip().upper().startswith("POINT"):
             longitude, latitude = GEOSGeometry(wkt).coords
-        properties = _properties(row, consultation.title)
-        yield [*(properties[key] for key in PROPERTIES), longitude, latitude, wkt]
+        properties = export.describe(row, consultation.title)
+        yield [*(properties[key] for key in export.properties), longitude, latitude, wkt]
 
 
 # CSV ---------------------------------------------------------------------------------------
@@ -126,19 +199,19 @@ def _csv_cell(value) -> object:
     return value
 
 
-def _csv_response(consultation: ConsultationPage) -> StreamingHttpResponse:
+def _csv_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
     """Comma-separated (RFC 4180), UTF-8 with a byte order mark so that spreadsheets read
     umlauts correctly; text a spreadsheet would run as a formula starts with an apostrophe."""
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(COLUMNS)
-        for row in _table_rows(consultation):
+        yield "\ufeff" + writer.writerow(export.columns)
+        for row in _table_rows(consultation, export):
             yield writer.writerow([_csv_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type=FORMATS["csv"])
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename(consultation, "csv")
+        as_attachment=True, filename=filename(consultation, "csv", export.prefix)
     )
     return response
 
@@ -154,13 +227,13 @@ def _xlsx_cell(sheet, value) -> object:
     return cell
 
 
-def _xlsx_response(consultation: ConsultationPage) -> FileResponse:
+def _xlsx_response(consultation: ConsultationPage, export: _Export) -> FileResponse:
     """One sheet written row by row (openpyxl's write-only mode keeps the rows on disk), then
     zipped into a temporary file that stays in memory only while small."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Contributions"))
-    sheet.append(COLUMNS)
-    for row in _table_rows(consultation):
+    sheet.append(export.columns)
+    for row in _table_rows(consultation, export):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_SIZE)  # FileResponse closes it
     workbook.save(file)
@@ -168,7 +241,7 @@ def _xlsx_response(consultation: ConsultationPage) -> FileResponse:
     return FileResponse(
         file,
         as_attachment=True,
-        filename=filename(consultation, "xlsx"),
+        filename=filename(consultation, "xlsx", export.prefix),
         content_type=FORMATS["xlsx"],
     )
 
@@ -176,10 +249,10 @@ def _xlsx_response(consultation: ConsultationPage) -> FileResponse:
 # GeoJSON -----------------------------------------------------------------------------------
 
 
-def _geojson_response(consultation: ConsultationPage) -> StreamingHttpResponse:
+def _geojson_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
     """A FeatureCollection written feature by feature; the database writes each geometry
     (null for a contribution without a place)."""
-    rows = contribution_export_rows(consultation=consultation, geometry="geojson")
+    rows = export.rows(consultation=consultation, geometry="geojson")
 
     def chunks() -> Iterator[bytes]:
         yield b'{"type":"FeatureCollection","features":['
@@ -188,7 +261,7 @@ def _geojson_response(consultation: ConsultationPage) -> StreamingHttpResponse:
             feature = {
                 "type": "Feature",
                 "id": row["pk"],
-                "properties": _properties(row, consultation.title),
+                "properties": export.describe(row, consultation.title),
                 "geometry": orjson.Fragment(row["place"]) if row["place"] else None,
             }
             yield separator + orjson.dumps(feature)
@@ -197,6 +270,6 @@ def _geojson_response(consultation: ConsultationPage) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(chunks(), content_type=FORMATS["geojson"])
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename(consultation, "geojson")
+        as_attachment=True, filename=filename(consultation, "geojson", export.prefix)
     )
     return response

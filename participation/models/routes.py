@@ -27,6 +27,7 @@ class ConsultationRoutes:
     def get_context(self, request, *args, **kwargs):
         """Every route shows the statements the person may read (those about the proposal on
         a proposal's page) and whether they take part in the review."""
+        from participation.selectors.results import may_see_result
         from participation.selectors.review import may_take_part_in_review, visible_statements
         from participation.services.statements import STATEMENT_PHASES
 
@@ -39,6 +40,9 @@ class ConsultationRoutes:
         context["statements_open"] = self.phase in STATEMENT_PHASES
         context["takes_part_in_review"] = self.review_end is not None and (
             may_take_part_in_review(request.user, self)
+        )
+        context["result_url"] = (
+            self.url + self.reverse_subpage("result") if may_see_result(request.user, self) else ""
         )
         return context
 
@@ -109,3 +113,23 @@ class ConsultationRoutes:
         from participation.views import statements
 
         return statements.review(self, request)
+
+    # The result report (views in participation.views.results) ---------------------------
+
+    @path("ergebnis/", name="result")
+    def result(self, request):
+        from participation.views import results
+
+        return results.result(self, request)
+
+    @path("ergebnis/kartendaten/", name="result_features")
+    def result_features(self, request):
+        from participation.views import results
+
+        return results.result_features(self, request)
+
+    @path("ergebnis/download/<str:export_format>/", name="result_download")
+    def result_download(self, request, export_format):
+        from participation.views import results
+
+        return results.result_download(self, request, export_format)

@@ -118,6 +118,14 @@ EXPORT_FIELDS = (
 )
 
 
+def place_writer(geometry: str):
+    """The expression that has the database write a contribution's place as "wkt" or
+    "geojson" (None without a place)."""
+    if geometry == "wkt":
+        return AsWKT("geometry", Value(GEOJSON_PRECISION))
+    return AsGeoJSON("geometry", precision=GEOJSON_PRECISION)
+
+
 def contribution_export_rows(*, consultation: ConsultationPage, geometry: str) -> QuerySet:
     """A consultation's contributions for the administration's exports, as dicts of exactly
     the exported values, oldest first; replies included, withdrawn ones left out (their
@@ -126,14 +134,10 @@ def contribution_export_rows(*, consultation: ConsultationPage, geometry: str) -
 
     Nothing here identifies a person beyond the public display name: no e-mail address, user
     name, reporter or moderator is read."""
-    writers = {
-        "wkt": AsWKT("geometry", Value(GEOJSON_PRECISION)),
-        "geojson": AsGeoJSON("geometry", precision=GEOJSON_PRECISION),
-    }
     return (
         Contribution.objects.filter(consultation=consultation)
         .exclude(status=Contribution.Status.WITHDRAWN)
-        .annotate(place=writers[geometry])
+        .annotate(place=place_writer(geometry))
         .order_by("created_at", "pk")
         .values(*EXPORT_FIELDS, "place")
     )

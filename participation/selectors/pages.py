@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from maps.models import Area
 
-from ..models import ConsultationPage, Contribution, Phase, Proposal, Support, User
+from ..models import Answer, ConsultationPage, Contribution, Phase, Proposal, Support, User
 from .review import hidden_in_review_ids
 
 GEOJSON_PRECISION = 6  # about 10 cm: people point at doors and benches
@@ -142,10 +142,10 @@ def contribution_features(contributions: QuerySet) -> bytes:
     rows = (
         contributions.filter(geometry__isnull=False)
         .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
-        .values_list("pk", "category", "status", "text", "geojson")
+        .values_list("pk", "category", "status", "text", "answer__outcome", "geojson")
     )
     features = []
-    for pk, category, status, text, geojson in rows:
+    for pk, category, status, text, outcome, geojson in rows:
         removed = status == Contribution.Status.REJECTED
         features.append(
             {
@@ -159,6 +159,8 @@ def contribution_features(contributions: QuerySet) -> bytes:
                     else "",
                     "removed": removed,
                     "excerpt": "" if removed else _excerpt(text),
+                    "outcome": outcome or "",
+                    "outcome_label": str(Answer.Outcome(outcome).label) if outcome else "",
                 },
                 "geometry": orjson.Fragment(geojson),
             }

@@ -1,19 +1,21 @@
 """Groups and statements in a real browser: a spokesperson publishes a statement with the
-keyboard only (after an error), the administration's answer shows under it, and axe-core finds
-nothing on the group pages, the statement form in its error state and the statement page."""
+keyboard only (after an error), an editor answers it in the admin with the keyboard only (after
+an error), the answer shows under the statement and on the result report, and axe-core finds
+nothing on the group pages, both forms in their error state, the statement page and the
+result report."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from participation.models import Answer, ConsultationPage, Group, Membership, Phase, Statement
-from participation.services.answers import answer_save
 from tests.browser.conftest import axe_violations
 from tests.browser.test_consultations import logged_in
 from tests.browser.test_keyboard import focused, tab_to
 from tests.factories import make_consultation
 
 TEXT = "Der Beirat begrüßt die Beratungsstelle, wenn alle Räume stufenlos erreichbar sind."
+REASONS = "Die Räume im Erdgeschoss werden stufenlos; der Keller nicht."
 
 
 @pytest.fixture
@@ -43,7 +45,30 @@ def open_consultation() -> ConsultationPage:
     )
 
 
-def test_spokesperson_publishes_a_statement_with_the_keyboard_and_sees_the_answer(
+def answer_with_the_keyboard(page, site, statement):
+    """An editor answers the statement in the admin, first sending the form empty."""
+    page.goto(f"{site}/admin/beteiligung/antworten/stellungnahme/{statement.pk}/")
+    tab_to(page, lambda element: element["text"] == "Antwort speichern", limit=150)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert focused(page)["id"] == "error-summary"
+    assert axe_violations(page) == []
+    assert not Answer.objects.filter(statement=statement).exists()
+
+    tab_to(page, lambda element: element["name"] == "outcome", limit=150)
+    for _ in range(4):
+        if focused(page)["value"] == Answer.Outcome.PARTLY:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    tab_to(page, lambda element: element["id"] == "id_reasons")
+    page.keyboard.type(REASONS)
+    tab_to(page, lambda element: element["text"] == "Antwort speichern")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+
+
+def test_spokesperson_publishes_a_statement_and_an_editor_answers_it_with_the_keyboard(
     site, board, context_factory, user_factory
 ):
     group, spokesperson = board
@@ -77,17 +102,31 @@ def test_spokesperson_publishes_a_statement_with_the_keyboard_and_sees_the_answe
     assert not statement.in_review
 
     editor = user_factory(is_staff=True, is_superuser=True)
-    answer_save(
-        item=statement,
-        outcome=Answer.Outcome.PARTLY,
-        reasons="Die Räume im Erdgeschoss werden stufenlos; der Keller nicht.",
-        user=editor,
-    )
+    answer_with_the_keyboard(logged_in(context_factory, editor, site), site, statement)
+    answer = Answer.objects.get(statement=statement)
+    assert (answer.outcome, answer.reasons) == (Answer.Outcome.PARTLY, REASONS)
+
     page.goto(site + consultation.url + f"stellungnahmen/{statement.pk}/")
     main = page.locator("main").inner_text()
     assert TEXT in main
     assert "Antwort der Verwaltung" in main and "Teilweise übernommen" in main
     assert axe_violations(page) == []
+
+    # Weeks later the consultation reaches its result: the report shows the answer.
+    today = date.today()
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        contributions_start=today - timedelta(days=40),
+        contributions_end=today - timedelta(days=10),
+        result_date=today,
+    )
+    anonymous = context_factory().new_page()
+    anonymous.goto(site + consultation.url)
+    tab_to(anonymous, lambda element: element["text"].startswith("Ergebnisbericht lesen"), limit=80)
+    with anonymous.expect_navigation(wait_until="load"):
+        anonymous.keyboard.press("Enter")
+    main = anonymous.locator("main").inner_text()
+    assert group.name in main and REASONS in main
+    assert axe_violations(anonymous) == []
 
 
 def test_group_pages_pass_axe_and_reflow(site, board, page):

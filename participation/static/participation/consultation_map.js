@@ -1,6 +1,9 @@
 // The map of a consultation: its area, its proposals and the contributions that have a place.
 // The list on the page shows the same contributions with the same filters; the map adds the
 // picture. Texts from participants are always inserted as text, never as HTML.
+// Contributions are coloured by category, or by what the container's data-colour-by names
+// ("outcome" on the result report) with the colours of its data-colours (JSON, keyed by value;
+// the key "" colours features without one).
 (function () {
   "use strict";
 
@@ -88,17 +91,21 @@
       })
       .then(function (collection) {
         var template = container.dataset.contributionUrl;
+        var colourBy = container.dataset.colourBy || "category";
+        var colours = container.dataset.colours
+          ? JSON.parse(container.dataset.colours) : CATEGORY_COLOURS;
         var layer = L.geoJSON(collection, {
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, { radius: 7, weight: 2, fillOpacity: 0.8 });
           },
           style: function (feature) {
-            var colour = CATEGORY_COLOURS[feature.properties.category] || CATEGORY_COLOURS[""];
+            var colour = colours[feature.properties[colourBy]] || colours[""];
             return { color: colour, fillColor: colour, weight: 3, fillOpacity: 0.3 };
           },
           onEachFeature: function (feature, layer) {
             var p = feature.properties;
-            var title = (p.category_label ? p.category_label + " " : "") + "#" + p.id;
+            var label = p[colourBy + "_label"] || container.dataset.noValueText || "";
+            var title = (label ? label + " " : "") + "#" + p.id;
             layer.bindPopup(
               popupContent(title, p.removed ? container.dataset.removedText : p.excerpt,
                 template + p.id + "/")
