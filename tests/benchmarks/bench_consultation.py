@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from maps.models import Area
-from participation.models import Contribution
+from participation.models import Answer, Contribution
 from participation.selectors import contribution_features, public_contributions
 from tests.benchmarks.conftest import measure
 from tests.factories import UserFactory, make_consultation, square
@@ -104,5 +104,99 @@ def test_consultation_with_10000_contributions(consultation, report):
             "vs. usual map data",
             measure(ours_page, repeat=5),
             measure(usual_map, repeat=3),
+        )
+    )
+
+
+def usual_result_figures(page) -> dict:
+    """Counting in Python over every contribution, the answer fetched per row."""
+    figures: dict[str, dict] = {"outcome": {}, "category": {}, "area": {}, "day": {}}
+    for contribution in Contribution.objects.filter(consultation=page, status="published"):
+        try:
+            outcome = contribution.answer.outcome
+        except Answer.DoesNotExist:
+            outcome = ""
+        keys = {
+            "outcome": outcome,
+            "category": contribution.category,
+            "area": contribution.area.name if contribution.area else "",
+            "day": contribution.created_at.date(),
+        }
+        for name, key in keys.items():
+            figures[name][key] = figures[name].get(key, 0) + 1
+    return figures
+
+
+def usual_result_csv(page) -> str:
+    """The whole CSV built in memory from model instances, answer and area fetched per row."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for contribution in Contribution.objects.filter(consultation=page, status="published"):
+        try:
+            answer = contribution.answer
+        except Answer.DoesNotExist:
+            answer = None
+        writer.writerow(
+            [
+                contribution.pk,
+                contribution.text,
+                contribution.area.name if contribution.area else "",
+                answer.outcome if answer else "",
+                answer.reasons if answer else "",
+                contribution.geometry.wkt,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def test_result_report_with_10000_answered_contributions(consultation, report):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    editor = UserFactory()
+    outcomes = Answer.Outcome.values
+    Answer.objects.bulk_create(
+        Answer(
+            contribution=contribution,
+            outcome=outcomes[number % len(outcomes)],
+            reasons="Die Verwaltung prüft den Hinweis im Rahmen der Planung.",
+            answered_by=editor,
+        )
+        for number, contribution in enumerate(
+            Contribution.objects.filter(consultation=consultation)
+        )
+    )
+    today = timezone.localdate()
+    type(consultation).objects.filter(pk=consultation.pk).update(
+        contributions_start=today - timedelta(days=60),
+        contributions_end=today - timedelta(days=10),
+        result_date=today,
+    )
+    consultation.refresh_from_db()
+    client = Client()
+    url = consultation.url + consultation.reverse_subpage("result")
+    assert client.get(url).status_code == 200
+    ours_page = lambda: client.get(url)  # noqa: E731
+    usual = lambda: usual_result_figures(consultation)  # noqa: E731
+    report.append(
+        (
+            f"result report page, {CONTRIBUTIONS:,} answered contributions "
+            f"({queries(ours_page)} queries) vs. counting in Python "
+            f"({queries(usual)} queries, no page yet)",
+            measure(ours_page, repeat=5),
+            measure(usual, repeat=3),
+        )
+    )
+    csv_url = consultation.url + consultation.reverse_subpage("result_download", args=["csv"])
+    ours_csv = lambda: b"".join(client.get(csv_url).streaming_content)  # noqa: E731
+    report.append(
+        (
+            "result as CSV (streamed) vs. built in memory from model instances",
+            measure(ours_csv, repeat=3),
+            measure(lambda: usual_result_csv(consultation), repeat=3),
         )
     )
