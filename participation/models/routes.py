@@ -18,11 +18,17 @@ class ConsultationRoutes:
         return super().serve(request, *args, **kwargs)
 
     def get_sitemap_urls(self, request=None):
+        from participation.models.consultations import Phase
         from participation.selectors.review import is_hidden_in_review
 
         if is_hidden_in_review(self):
             return []
-        return super().get_sitemap_urls(request)
+        urls = super().get_sitemap_urls(request)
+        if urls and self.phase == Phase.RESULT:
+            urls.append(
+                {**urls[0], "location": urls[0]["location"] + self.reverse_subpage("result")}
+            )
+        return urls
 
     def get_context(self, request, *args, **kwargs):
         """Every route shows the statements the person may read (those about the proposal on

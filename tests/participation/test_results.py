@@ -384,3 +384,12 @@ def test_points_outside_any_area_are_counted_without_a_place(report, contributio
     figures = result_figures(consultation=report)
 
     assert figures.by_area[-1].count == 4
+
+
+def test_sitemap_lists_the_report_from_the_result_date(client, report):
+    before = in_result(title="Noch in Auswertung", result_date=TODAY + timedelta(days=5))
+
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert result_url(report) in sitemap
+    assert before.url in sitemap and result_url(before) not in sitemap
