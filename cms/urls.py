@@ -16,6 +16,7 @@ urlpatterns = [
     path("suche/", views.search, name="search"),
     path("gebiete/", include("maps.urls")),
     path("downloads/", include("opendata.urls")),
+    path("", include("opendata.dcat.urls")),
     path("konto/", include("participation.account_urls")),
     path("gruppen/", include("participation.urls")),
     path("konto/", include("allauth.urls")),

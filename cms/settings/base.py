@@ -251,6 +251,12 @@ OPENDATA_MAX_UPLOAD_BYTES = int(os.environ.get("OPENDATA_MAX_UPLOAD_BYTES", 100 
 # TIMEOUT is the whole fetch, redirects included, in seconds.
 OPENDATA_FETCH_ALLOW_PRIVATE = env_bool("OPENDATA_FETCH_ALLOW_PRIVATE")
 OPENDATA_FETCH_TIMEOUT = float(os.environ.get("OPENDATA_FETCH_TIMEOUT", "30"))
+# The DCAT-AP.de catalogue names its datasets' contributor (the portal that delivers them to
+# GovData) with an IRI of http://dcat-ap.de/def/contributors; Berlin's administrations are
+# "Berlin Open Data".
+OPENDATA_DCAT_CONTRIBUTOR_ID = os.environ.get(
+    "OPENDATA_DCAT_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/berlinOpenData"
+)
 # A group's statement may carry one PDF document of at most this size (bytes; default 10 MB).
 STATEMENT_MAX_UPLOAD_BYTES = int(os.environ.get("STATEMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 # Disclosure control for aggregated personal data: counts from 1 to THRESHOLD - 1 are
