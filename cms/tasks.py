@@ -49,3 +49,19 @@ def accessibility_feedback_notify(*, feedback_id: int) -> int:
         body = render_to_string("cms/email/feedback_body.txt", context)
     send_mail(subject, body, None, recipients)
     return len(recipients)
+
+
+@task()
+def result_dataset_update(*, consultation_id: int) -> int:
+    """Bring a consultation's result dataset up to date (after an answer changed); returns
+    the number of new versions."""
+    from cms.services import NoCatalogue, result_dataset_publish
+    from participation.models import ConsultationPage, Phase
+
+    consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
+    if consultation is None or consultation.phase != Phase.RESULT or not consultation.live:
+        return 0
+    try:
+        return result_dataset_publish(consultation=consultation).versions
+    except NoCatalogue:
+        return 0

@@ -199,17 +199,17 @@ def _csv_cell(value) -> object:
     return value
 
 
-def _csv_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
+def _csv_lines(consultation: ConsultationPage, export: _Export) -> Iterator[str]:
     """Comma-separated (RFC 4180), UTF-8 with a byte order mark so that spreadsheets read
     umlauts correctly; text a spreadsheet would run as a formula starts with an apostrophe."""
     writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(export.columns)
+    for row in _table_rows(consultation, export):
+        yield writer.writerow([_csv_cell(value) for value in row])
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(export.columns)
-        for row in _table_rows(consultation, export):
-            yield writer.writerow([_csv_cell(value) for value in row])
 
-    response = StreamingHttpResponse(lines(), content_type=FORMATS["csv"])
+def _csv_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(consultation, export), content_type=FORMATS["csv"])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename(consultation, "csv", export.prefix)
     )
@@ -249,27 +249,48 @@ def _xlsx_response(consultation: ConsultationPage, export: _Export) -> FileRespo
 # GeoJSON -----------------------------------------------------------------------------------
 
 
-def _geojson_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
+def _geojson_chunks(
+    consultation: ConsultationPage, export: _Export, *, placed_only: bool = False
+) -> Iterator[bytes]:
     """A FeatureCollection written feature by feature; the database writes each geometry
-    (null for a contribution without a place)."""
+    (null for a contribution without a place, or left out with `placed_only`)."""
     rows = export.rows(consultation=consultation, geometry="geojson")
+    if placed_only:
+        rows = rows.filter(geometry__isnull=False)
+    yield b'{"type":"FeatureCollection","features":['
+    separator = b""
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        feature = {
+            "type": "Feature",
+            "id": row["pk"],
+            "properties": export.describe(row, consultation.title),
+            "geometry": orjson.Fragment(row["place"]) if row["place"] else None,
+        }
+        yield separator + orjson.dumps(feature)
+        separator = b","
+    yield b"]}"
 
-    def chunks() -> Iterator[bytes]:
-        yield b'{"type":"FeatureCollection","features":['
-        separator = b""
-        for row in rows.iterator(chunk_size=CHUNK_SIZE):
-            feature = {
-                "type": "Feature",
-                "id": row["pk"],
-                "properties": export.describe(row, consultation.title),
-                "geometry": orjson.Fragment(row["place"]) if row["place"] else None,
-            }
-            yield separator + orjson.dumps(feature)
-            separator = b","
-        yield b"]}"
 
-    response = StreamingHttpResponse(chunks(), content_type=FORMATS["geojson"])
+def _geojson_response(consultation: ConsultationPage, export: _Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        _geojson_chunks(consultation, export), content_type=FORMATS["geojson"]
+    )
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename(consultation, "geojson", export.prefix)
     )
     return response
+
+
+# The result as files (the open dataset of a consultation's result) --------------------------
+
+
+def result_files(consultation: ConsultationPage) -> dict[str, tuple[str, bytes]]:
+    """The public result as whole files for the open-data catalogue: "csv" every result
+    contribution, "geojson" those with a place (geodata has a geometry), each as
+    (file name without date, content)."""
+    csv_data = "".join(_csv_lines(consultation, RESULT)).encode("utf-8")
+    geojson = b"".join(_geojson_chunks(consultation, RESULT, placed_only=True))
+    return {
+        "csv": (f"ergebnis-{consultation.slug}.csv", csv_data),
+        "geojson": (f"ergebnis-{consultation.slug}.geojson", geojson),
+    }

@@ -107,15 +107,23 @@ def staff_group(name: str, *codenames: str) -> Group:
     return group
 
 
-def make_dataset(**fields):
-    """A published dataset page in the catalogue (created with its publisher when missing);
-    `fields` override the defaults, e.g. `slug`, `title`, `licence`."""
-    from opendata.models import DatasetIndexPage, DatasetPage, Organisation
+def catalogue_index():
+    """The data catalogue page under the default site's root page (created once)."""
+    from opendata.models import DatasetIndexPage
 
     index = DatasetIndexPage.objects.first()
     if index is None:
         root = Site.objects.get(is_default_site=True).root_page
         index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
+    return index
+
+
+def make_dataset(**fields):
+    """A published dataset page in the catalogue (created with its publisher when missing);
+    `fields` override the defaults, e.g. `slug`, `title`, `licence`."""
+    from opendata.models import DatasetPage, Organisation
+
+    index = catalogue_index()
     publisher, _created = Organisation.objects.get_or_create(
         slug="statistik", defaults={"name": "Amt für Statistik"}
     )

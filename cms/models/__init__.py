@@ -1,5 +1,6 @@
 from .feedback import AccessibilityFeedback
 from .pages import AccessibilityStatementPage, ContentPage, EasyLanguageMixin, HomePage
+from .result_datasets import ResultDataset
 from .settings import SiteSettings
 
 __all__ = [
@@ -8,5 +9,6 @@ __all__ = [
     "ContentPage",
     "EasyLanguageMixin",
     "HomePage",
+    "ResultDataset",
     "SiteSettings",
 ]

@@ -257,6 +257,9 @@ OPENDATA_FETCH_TIMEOUT = float(os.environ.get("OPENDATA_FETCH_TIMEOUT", "30"))
 OPENDATA_DCAT_CONTRIBUTOR_ID = os.environ.get(
     "OPENDATA_DCAT_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/berlinOpenData"
 )
+# A consultation's result is published in the data catalogue under this licence (an identifier
+# of opendata.models.Licence, DCAT-AP.de's licence list).
+RESULT_DATASET_LICENCE = os.environ.get("RESULT_DATASET_LICENCE", "dl-by-de/2.0")
 # A group's statement may carry one PDF document of at most this size (bytes; default 10 MB).
 STATEMENT_MAX_UPLOAD_BYTES = int(os.environ.get("STATEMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 # Disclosure control for aggregated personal data: counts from 1 to THRESHOLD - 1 are

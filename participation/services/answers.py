@@ -61,6 +61,7 @@ def answer_save(
     statement, or change it (an item has one answer). Raises PermissionDenied (who) or
     ValidationError (what), storing nothing. The item's author is told by e-mail when the
     answer is given and whenever its outcome changes (not for a change of wording)."""
+    from ..signals import answer_saved
     from ..tasks import answer_notify
 
     if not isinstance(item, Contribution | Statement):
@@ -90,4 +91,6 @@ def answer_save(
         answer.save(update_fields=["outcome", "reasons", "answered_by", "updated_at"])
     if news:
         transaction.on_commit(lambda: answer_notify.enqueue(answer_id=answer.pk, changed=changed))
+    consultation = item.consultation
+    transaction.on_commit(lambda: answer_saved.send(sender=Answer, consultation=consultation))
     return answer
