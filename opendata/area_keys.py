@@ -5,10 +5,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .sources.tables import MISSING_VALUES
+from .sources.numbers import MISSING
 
-# "." is what disclosure control writes for a suppressed count.
-NO_VALUE = {*MISSING_VALUES, ".", "x", "/"}
+# Some tables also write "x" or "/" for a value that cannot be given.
+NO_VALUE = {*MISSING, "x", "/"}
 MATCH_SHARE = 0.9  # of a column's non-empty cells that must name areas (or be numbers)
 KEY_NAME = re.compile(
     r"(plr|bzr|pgr|bez|lor|planungsraum|bezirksregion|prognoseraum|bezirk)"

@@ -6,26 +6,23 @@ picture, its text alternative and the table next to it.
 """
 
 import math
-import re
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .sources.tables import MISSING_VALUES
+from .sources.numbers import (
+    ColumnNumbers,
+    NumberFormat,
+    field_format,
+    guess_format,
+    parse_float,
+    read_column,
+    schema_fields,
+)
 
-# "." is what disclosure control writes for a withheld small count (opendata.disclosure).
-MISSING = frozenset([*MISSING_VALUES, "."])
-# Checks of a column's cells joined into one text, one cell a line (see _guess_format): a
-# character that no number has; a German number with a misplaced group or decimal separator;
-# a code such as "01100101" (a Planungsraum), whose leading zero a number would lose.
-NOT_IN_NUMBERS = re.compile(r"[^0-9.,eE+\-\n]")
-MISPLACED_GROUP = re.compile(r"\.(?!\d{3}(?:[.,\n]|\Z))")
-MISPLACED_COMMA = re.compile(r",\d*[.,]")
-LEADING_ZERO = re.compile(r"\n0[0-9]")
 TARGET_BINS = 10
 MAX_PLACES = 6
 # Added before rounding a value's position down to its bin, so that a value on a boundary
@@ -119,16 +116,7 @@ class _Format:
     (then `integer` is None: whole numbers without decimal places make an integer column)."""
 
     integer: bool | None
-    decimal_char: str = "."
-    group_char: str = ""
-
-
-@dataclass
-class _Values:
-    values: list[float]
-    missing: int
-    places: int
-    integral: bool
+    number_format: NumberFormat
 
 
 def table_chart(resource, version, table, params) -> Chart | None:
@@ -141,13 +129,13 @@ def table_chart(resource, version, table, params) -> Chart | None:
         name
         for name, column_format in formats.items()
         if column_format.integer is None  # guessed from the cells, so it holds numbers
-        or _read(_cells(table, name), column_format, first_only=True).values
+        or _holds_a_number(_cells(table, name), column_format.number_format)
     ]
     if not choices:
         return None
     wanted = params.get("diagramm") if params.get("r") == resource.slug else None
     column = wanted if wanted in choices else choices[0]
-    values = _read(_cells(table, column), formats[column])
+    values = read_column(_cells(table, column), formats[column].number_format)
     return _chart(resource.slug, column, choices, formats[column], values)
 
 
@@ -156,114 +144,35 @@ def _cells(table, name: str) -> list[str]:
     return [row[index] for row in table.rows]
 
 
+def _holds_a_number(cells: list[str], number_format: NumberFormat) -> bool:
+    """Whether a declared column has a value at all (it may be all missing markers)."""
+    return any(parse_float(cell, number_format) is not None for cell in cells)
+
+
 def _numeric_columns(version, table) -> dict[str, _Format]:
-    # Should a caller defer the schema, reading it would cost a query per resource: the
-    # columns are then judged by their cells, as frictionless did when it inferred the schema.
-    deferred = "table_schema" in version.get_deferred_fields()
-    schema = {} if deferred else (version.table_schema or {})
-    fields = {field.get("name"): field for field in schema.get("fields", [])}
+    # Should a caller defer the schema, the columns are judged by their cells, as frictionless
+    # did when it inferred the schema.
+    fields = schema_fields(version)
     if not fields:
-        guessed = {name: _guess_format(_cells(table, name)) for name in table.columns}
-        return {name: found for name, found in guessed.items() if found is not None}
-    formats = {}
-    for name in table.columns:
-        field = fields.get(name, {})
-        if field.get("type") in ("integer", "number"):
-            formats[name] = _Format(
-                integer=field["type"] == "integer",
-                decimal_char=field.get("decimalChar", "."),
-                group_char=field.get("groupChar", ""),
-            )
-    return formats
-
-
-def _guess_format(cells: list[str]) -> _Format | None:
-    """The format of a column whose every non-missing cell is a finite number ("1.234,5" the
-    German way when any cell has a comma), else None; codes with leading zeros are no numbers.
-
-    The cells are checked as one text, with string methods and simple patterns rather than a
-    loop in Python, which would take half a second for the columns of a 100,000-row table."""
-    present = [text for text in map(str.strip, cells) if text not in MISSING]
-    if not present:
-        return None
-    joined = "\n".join(present)
-    if joined.count("\n") != len(present) - 1 or NOT_IN_NUMBERS.search(joined):
-        return None  # a cell with a line break, or a character that no number has
-    # Every line starts after a line break here, and with a digit once its sign is removed.
-    unsigned = ("\n" + joined).replace("\n-", "\n").replace("\n+", "\n")
-    if LEADING_ZERO.search(unsigned):
-        return None
-    german = "," in joined
-    if not german and not any(character in joined for character in ".eE"):
-        lone_sign = "\n\n" in unsigned or unsigned.endswith("\n")
-        misplaced_sign = "-" in unsigned or "+" in unsigned
-        return None if lone_sign or misplaced_sign else _Format(integer=None)
-    if german:
-        if (
-            "e" in joined
-            or "E" in joined
-            or MISPLACED_GROUP.search(joined)
-            or MISPLACED_COMMA.search(joined)
-        ):
-            return None
-        joined = joined.replace(".", "").replace(",", ".")
-    try:
-        finite = all(map(math.isfinite, map(float, joined.split("\n"))))
-    except ValueError:
-        return None
-    if not finite:
-        return None
-    return _Format(integer=None, decimal_char=",", group_char=".") if german else _Format(None)
-
-
-def _read(cells: Iterable[str], column_format: _Format, first_only=False) -> _Values:
-    """The numbers in `cells` (only the first with `first_only`); cells that are missing or
-    not numbers count as missing."""
-    decimal_char, group_char = column_format.decimal_char, column_format.group_char
-    values, missing, places, integral = [], 0, 0, True
-    for cell in cells:
-        text = cell.strip()
-        if text in MISSING:
-            missing += 1
-            continue
-        if group_char:
-            text = text.replace(group_char, "")
-        if decimal_char != ".":
-            text = text.replace(decimal_char, ".")
-        value = _float(text)
-        if value is None:
-            missing += 1
-            continue
-        values.append(value)
-        point = text.find(".")
-        if point >= 0:
-            places = max(places, min(len(text) - point - 1, MAX_PLACES))
-        integral = integral and value.is_integer()
-        if first_only:
-            break
-    return _Values(values=values, missing=missing, places=places, integral=integral)
-
-
-def _float(text: str) -> float | None:
-    if "," in text or "_" in text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+        guessed = {name: guess_format(_cells(table, name)) for name in table.columns}
+        return {name: _Format(None, found) for name, found in guessed.items() if found}
+    return {
+        name: _Format(fields[name]["type"] == "integer", field_format(fields[name]))
+        for name in table.columns
+        if fields.get(name, {}).get("type") in ("integer", "number")
+    }
 
 
 def _number(value: float, places: int) -> str:
     return number_format(round(value, places) + 0.0, decimal_pos=places)
 
 
-def _chart(slug, column, choices, column_format, read: _Values) -> Chart:
+def _chart(slug, column, choices, column_format, read: ColumnNumbers) -> Chart:
     values = read.values
     integer = column_format.integer
     if integer is None:
-        integer = read.integral and read.places == 0
-    places = 0 if integer else read.places
+        integer = read.places == 0 and read.integral
+    places = 0 if integer else min(read.places, MAX_PLACES)
     low, high = min(values), max(values)
     median = statistics.median(values)
     median_places = places if round(median, places) == median else places + 1

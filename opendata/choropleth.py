@@ -9,7 +9,7 @@ never carries information alone.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from django.utils.formats import number_format
@@ -21,6 +21,7 @@ from maps.models import Area
 from . import area_shapes
 from .area_keys import MATCH_SHARE, NO_VALUE, find_key, looks_like_key
 from .models import Resource
+from .sources.numbers import parse_decimal, read_column, schema_fields
 
 CLASS_COUNT = 5
 # Viridis, light to dark: each step is clearly darker than the one before (also in grey and
@@ -102,20 +103,6 @@ class Choropleth:
 # Reading cells ------------------------------------------------------------------------------
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A cell as a number: `1234`, `12.5`, German `1.234,5`; None for no value or text."""
-    text = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if text in NO_VALUE:
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 @dataclass(frozen=True)
 class NumericColumn:
     name: str
@@ -125,33 +112,20 @@ class NumericColumn:
 
 
 def numeric_columns(table, schema_types: dict[str, str]) -> list[NumericColumn]:
-    """The columns whose filled cells are (almost) all numbers, in table order."""
+    """The columns whose filled cells are (almost) all numbers, in table order; each cell is
+    read in its own format, so that a stray "4.25" in a German column still counts."""
     found = []
     for index, name in enumerate(table.columns):
-        cells = [row[index].strip() for row in table.rows if row[index].strip() not in NO_VALUE]
-        numbers = [(cell, parse_number(cell)) for cell in cells]
-        parsed = [(cell, number) for cell, number in numbers if number is not None]
-        if not parsed or len(parsed) < MATCH_SHARE * len(cells):
+        read = read_column((row[index] for row in table.rows), missing=NO_VALUE)
+        if not read.values or len(read.values) < MATCH_SHARE * read.filled:
             continue
-        exponents = [number.as_tuple().exponent for _cell, number in parsed]
-        decimals = max(
-            (-exponent for exponent in exponents if isinstance(exponent, int)), default=0
-        )
-        whole = decimals == 0 and schema_types.get(name) != "number"
-        found.append(NumericColumn(name, index, whole, min(decimals, MAX_DECIMALS)))
+        whole = read.places == 0 and schema_types.get(name) != "number"
+        found.append(NumericColumn(name, index, whole, min(read.places, MAX_DECIMALS)))
     return found
 
 
 def _schema_types(version) -> dict[str, str]:
-    """The declared field types, if the schema was loaded with the version: the landing page
-    defers it (editors' detail), and reading it would cost a query per resource."""
-    if "table_schema" in version.get_deferred_fields() or not version.table_schema:
-        return {}
-    return {
-        field["name"]: field.get("type", "")
-        for field in version.table_schema.get("fields", [])
-        if "name" in field
-    }
+    return {name: field.get("type", "") for name, field in schema_fields(version).items()}
 
 
 # Values, classes and the map ----------------------------------------------------------------
@@ -247,7 +221,7 @@ def _build(resource, table, key, column, candidates, level, index, outlines) -> 
             continue
         target = area_shapes.ancestor_code(index, code, level)
         if target is not None:
-            groups.setdefault(target, []).append(parse_number(row[column.index]))
+            groups.setdefault(target, []).append(parse_decimal(row[column.index]))
     districts = {area_shapes.ancestor_code(index, code, Area.Level.BEZIRK) for code in groups}
     drawn = sorted(
         code

@@ -8,7 +8,7 @@ from maps.geometry import GeometryError, geometry_from_geojson_text
 from maps.models import Address, Area
 from maps.selectors import address_search
 
-from .models import ConsultationPage, Contribution, Group, Topic
+from .models import ConsultationPage, Contribution, Group, Membership, Topic
 from .models.consultations import PUBLIC_PHASES
 from .models.contributions import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from .selectors import consultation_area_choices
@@ -346,6 +346,12 @@ class GroupFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return ""
         return self.cleaned_data.get("art", "")
+
+
+class MembershipRoleForm(forms.Form):
+    """The role a spokesperson or an editor gives a member on the members page."""
+
+    role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
 class GroupJoinForm(forms.Form):

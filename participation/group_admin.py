@@ -1,18 +1,28 @@
 """The groups in the admin: editors create and verify groups and manage their memberships
 (roles, requests). The views save through the services, which keep the rules (date of
-verification, the last spokesperson)."""
+verification, the last spokesperson). People are picked with a searchable chooser, not a
+select of every account."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import chooser
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 
 from .models import Group, Membership
-from .services.groups import group_save, membership_remove, membership_save
+from .services.groups import CHANGE_MEMBERSHIP, group_save, membership_remove, membership_save
+
+ADD_MEMBERSHIP = "participation.add_membership"
 
 
 class ServiceSaveMixin:
@@ -80,6 +90,78 @@ class GroupViewSet(ModelViewSet):
     ]
 
 
+class PersonSearchForm(BaseFilterForm):
+    """Searches accounts by display name, user name or e-mail address, in the database: the
+    accounts are not in the search index."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or e-mail address")}),
+    )
+
+    def filter(self, objects):
+        query = (self.cleaned_data.get("q") or "").strip()
+        if not query:
+            return objects
+        self.is_searching, self.search_query = True, query
+        return objects.filter(
+            Q(display_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(email__icontains=query)
+        )
+
+
+class MembershipEditorsOnly:
+    """Only those who may add or change memberships see the accounts (with e-mail address)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.has_perm(CHANGE_MEMBERSHIP) or request.user.has_perm(ADD_MEMBERSHIP)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PersonListMixin(MembershipEditorsOnly):
+    filter_form_class = PersonSearchForm
+    ordering = ["display_name", "pk"]
+
+    @property
+    def columns(self):
+        return [*super().columns, Column("email", label=_("E-mail address"))]
+
+
+class PersonChooseView(PersonListMixin, chooser.ChooseView):
+    pass
+
+
+class PersonChooseResultsView(PersonListMixin, chooser.ChooseResultsView):
+    pass
+
+
+class PersonChosenView(MembershipEditorsOnly, chooser.ChosenView):
+    pass
+
+
+class PersonChooserViewSet(ChooserViewSet):
+    """Picks the person of a membership from a searchable, paginated list of accounts."""
+
+    model = settings.AUTH_USER_MODEL
+    icon = "user"
+    choose_one_text = _("Choose a person")
+    choose_another_text = _("Choose another person")
+    edit_item_text = _("Edit this account")
+    per_page = 20
+    register_widget = False  # only where a panel asks for it, not for every link to an account
+    choose_view_class = PersonChooseView
+    choose_results_view_class = PersonChooseResultsView
+    chosen_view_class = PersonChosenView
+
+
+person_chooser = PersonChooserViewSet(
+    "participation_person_chooser", url_prefix="beteiligung/personen"
+)
+
+
 class MembershipSaveMixin(ServiceSaveMixin):
     def save_with_service(self, instance):
         return membership_save(membership=instance, saved_by=self.request.user)
@@ -138,7 +220,7 @@ class MembershipViewSet(ModelViewSet):
     list_filter = ["group", "role", "status"]
     panels = [
         FieldPanel("group"),
-        FieldPanel("user"),
+        FieldPanel("user", widget=person_chooser.widget_class),
         FieldPanel("role"),
         FieldPanel("status"),
         FieldPanel("message", read_only=True),
@@ -152,4 +234,4 @@ class GroupsMenu(ModelViewSetGroup):
     items = (GroupViewSet, MembershipViewSet)
 
 
-VIEWSETS: list = [GroupsMenu()]
+VIEWSETS: list = [GroupsMenu(), person_chooser]

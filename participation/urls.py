@@ -23,4 +23,14 @@ urlpatterns = [
         {"decision": "decline"},
         name="membership_decline",
     ),
+    path(
+        "<slug:slug>/mitglieder/<int:pk>/rolle/",
+        groups.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "<slug:slug>/mitglieder/<int:pk>/entfernen/",
+        groups.membership_remove_view,
+        name="membership_remove",
+    ),
 ]

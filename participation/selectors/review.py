@@ -7,7 +7,8 @@ groups."""
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..models import ConsultationPage, Group, Membership, ReviewComment, Statement, User
+from ..models import ConsultationPage, Group, ReviewComment, Statement, User
+from .groups import member_group_ids
 
 
 def consultations_hidden_in_review() -> QuerySet[ConsultationPage]:
@@ -37,16 +38,6 @@ def is_editor(user: User | None, consultation: ConsultationPage) -> bool:
     return consultation.permissions_for_user(user).can_edit()
 
 
-def active_group_ids(user: User | None, *, spokesperson: bool = False) -> set[int]:
-    """The groups the user is an active member (or spokesperson) of."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    memberships = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    if spokesperson:
-        memberships = memberships.filter(role=Membership.Role.SPOKESPERSON)
-    return set(memberships.values_list("group_id", flat=True))
-
-
 def invited_group_ids(consultation: ConsultationPage) -> set[int]:
     return set(consultation.invited_groups.values_list("id", flat=True))
 
@@ -57,14 +48,14 @@ def review_groups(user: User | None, consultation: ConsultationPage) -> list[Gro
     groups = Group.objects.filter(id__in=invited_group_ids(consultation)).order_by("name")
     if is_editor(user, consultation):
         return list(groups)
-    return list(groups.filter(id__in=active_group_ids(user)))
+    return list(groups.filter(id__in=member_group_ids(user=user)))
 
 
 def may_take_part_in_review(user: User | None, consultation: ConsultationPage) -> bool:
     """Editors and the active members of the invited groups."""
     if user is None or not user.is_authenticated:
         return False
-    if invited_group_ids(consultation) & active_group_ids(user):
+    if invited_group_ids(consultation) & member_group_ids(user=user):
         return True
     return is_editor(user, consultation)
 
@@ -81,7 +72,9 @@ def visible_statements(*, consultation: ConsultationPage, user: User | None) -> 
     all, and the members of the group that wrote them."""
     statements = Statement.objects.filter(consultation=consultation)
     if consultation.review_published_at is None and not is_editor(user, consultation):
-        statements = statements.filter(Q(in_review=False) | Q(group_id__in=active_group_ids(user)))
+        statements = statements.filter(
+            Q(in_review=False) | Q(group_id__in=member_group_ids(user=user))
+        )
     return statements.select_related("group", "proposal", "answer").order_by("-created_at", "-pk")
 
 

@@ -1,16 +1,24 @@
 """What changes groups and their memberships: asking to join, the spokesperson's or editor's
-decision, leaving, and the editors' verification. One transaction per call; who may do what is
-checked here, not in the views or the admin."""
+decision, changing roles, leaving, and the editors' verification. One transaction per call;
+who may do what is checked here, not in the views or the admin."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Group, Membership, User
+from ..selectors.groups import active_memberships, is_active_member, is_active_spokesperson
 
 MEMBERSHIP_MESSAGE_MAX_LENGTH = 500
 CHANGE_MEMBERSHIP = "participation.change_membership"
+MAY_NOT_CHANGE_MEMBERS = gettext_lazy(
+    "Only a spokesperson of this group or an editor may change its members."
+)
+LAST_SPOKESPERSON = gettext_lazy(
+    "This is the group's last spokesperson. Make another member spokesperson first."
+)
 
 
 def membership_may_decide(*, group: Group, user: User | None) -> bool:
@@ -20,40 +28,45 @@ def membership_may_decide(*, group: Group, user: User | None) -> bool:
         return False
     if user.has_perm(CHANGE_MEMBERSHIP):
         return True
-    return Membership.objects.filter(
-        group=group,
-        user=user,
-        status=Membership.Status.ACTIVE,
-        role=Membership.Role.SPOKESPERSON,
-    ).exists()
+    return is_active_spokesperson(group=group, user=user)
 
 
 def group_member_check(*, group: Group, user: User) -> None:
     """Raise ValidationError unless `user` is an active member of `group` (to write on its
     behalf)."""
-    if not Membership.objects.filter(
-        group=group, user=user, status=Membership.Status.ACTIVE
-    ).exists():
+    if not is_active_member(group=group, user=user):
         raise ValidationError(_("You are not a member of this group."))
 
 
-def _check_decider(*, membership: Membership, user: User) -> None:
+def _check_decider(*, membership: Membership, user: User, message: str = "") -> None:
     if not membership_may_decide(group=membership.group, user=user):
         raise PermissionDenied(
-            _("Only a spokesperson of this group or an editor may decide on requests to join.")
+            message
+            or _("Only a spokesperson of this group or an editor may decide on requests to join.")
         )
 
 
+def _lock_memberships(group_id: int) -> None:
+    """Lock the group's memberships, always in the same order: two changes to one group then
+    wait for each other, so that two spokespersons stepping down at the same moment cannot
+    both pass the last-spokesperson check."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(group_id=group_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _check_not_last_spokesperson(membership: Membership, *, message: str) -> None:
-    """The group keeps a spokesperson as long as it has other members."""
+    """The group keeps a spokesperson as long as it has other members (call it with the
+    group's memberships locked)."""
     if not (
         membership.status == Membership.Status.ACTIVE
         and membership.role == Membership.Role.SPOKESPERSON
     ):
         return
-    others = Membership.objects.filter(
-        group_id=membership.group_id, status=Membership.Status.ACTIVE
-    ).exclude(pk=membership.pk)
+    others = active_memberships().filter(group_id=membership.group_id).exclude(pk=membership.pk)
     if others.exists() and not others.filter(role=Membership.Role.SPOKESPERSON).exists():
         raise ValidationError(message)
 
@@ -133,10 +146,9 @@ def membership_decline(*, membership: Membership, decided_by: User) -> None:
 def membership_leave(*, group: Group, user: User) -> None:
     """Leave `group` (or withdraw a request to join). The last spokesperson cannot leave while
     other members remain."""
+    _lock_memberships(group.pk)
     membership = (
-        Membership.objects.select_for_update().filter(group=group, user=user).first()
-        if user.is_authenticated
-        else None
+        Membership.objects.filter(group=group, user=user).first() if user.is_authenticated else None
     )
     if membership is None:
         raise ValidationError(_("You are not a member of this group."))
@@ -154,12 +166,36 @@ def membership_leave(*, group: Group, user: User) -> None:
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
     """Remove someone from a group (a spokesperson of the group or an editor). The last
     spokesperson cannot be removed while other members remain."""
-    _check_decider(membership=membership, user=removed_by)
-    _check_not_last_spokesperson(
-        membership,
-        message=_("This is the group's last spokesperson. Make another member spokesperson first."),
-    )
+    _check_decider(membership=membership, user=removed_by, message=str(MAY_NOT_CHANGE_MEMBERS))
+    _lock_memberships(membership.group_id)
+    membership = Membership.objects.filter(pk=membership.pk).first()
+    if membership is None:
+        return  # removed a moment ago
+    _check_not_last_spokesperson(membership, message=str(LAST_SPOKESPERSON))
     membership.delete()
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str, changed_by: User) -> Membership:
+    """Make an active member spokesperson, or a spokesperson a member again (a spokesperson of
+    the group or an editor). The last spokesperson keeps the role while other members remain;
+    asking for the role someone already has changes nothing."""
+    _check_decider(membership=membership, user=changed_by, message=str(MAY_NOT_CHANGE_MEMBERS))
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Choose a role."))
+    _lock_memberships(membership.group_id)
+    membership = Membership.objects.filter(pk=membership.pk).first()
+    if membership is None:
+        raise ValidationError(_("This person is no longer a member."))
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(_("Only members have a role: decide on the request to join first."))
+    if membership.role == role:
+        return membership
+    if role != Membership.Role.SPOKESPERSON:
+        _check_not_last_spokesperson(membership, message=str(LAST_SPOKESPERSON))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
 
 
 @transaction.atomic
@@ -171,18 +207,14 @@ def membership_save(*, membership: Membership, saved_by: User) -> Membership:
     ):
         raise PermissionDenied(_("You may not change memberships."))
     if membership.pk is not None:
-        stored = Membership.objects.select_for_update().get(pk=membership.pk)
+        _lock_memberships(membership.group_id)
+        stored = Membership.objects.get(pk=membership.pk)
         losing_role = stored.role == Membership.Role.SPOKESPERSON and (
             membership.role != Membership.Role.SPOKESPERSON
             or membership.status != Membership.Status.ACTIVE
         )
         if losing_role:
-            _check_not_last_spokesperson(
-                stored,
-                message=_(
-                    "This is the group's last spokesperson. Make another member spokesperson first."
-                ),
-            )
+            _check_not_last_spokesperson(stored, message=str(LAST_SPOKESPERSON))
     if membership.status == Membership.Status.ACTIVE and membership.decided_at is None:
         membership.decided_at = timezone.now()
         membership.decided_by = saved_by

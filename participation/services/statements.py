@@ -13,7 +13,8 @@ from wagtail.models import Revision
 
 from ..models import ConsultationPage, Group, Phase, Proposal, ReviewComment, Statement, User
 from ..models.groups import STATEMENT_MAX_LENGTH
-from ..selectors.review import active_group_ids, invited_group_ids, is_editor
+from ..selectors.groups import is_active_member, is_active_spokesperson
+from ..selectors.review import invited_group_ids, is_editor
 from . import _clean_text
 
 PDF_MAGIC = b"%PDF-"
@@ -29,7 +30,7 @@ def statement_may_publish(*, consultation: ConsultationPage, group: Group, user:
         raise PermissionDenied(_("Please log in to publish a statement."))
     if not user.is_active:
         raise PermissionDenied(_("This account is deactivated."))
-    if group.pk not in active_group_ids(user, spokesperson=True):
+    if not is_active_spokesperson(group=group, user=user):
         raise PermissionDenied(
             _("Only a spokesperson of %(group)s may publish its statements.") % {"group": group}
         )
@@ -145,7 +146,7 @@ def review_comment_create(
         raise PermissionDenied(_("Please log in to take part in the discussion."))
     if group.pk not in invited_group_ids(consultation):
         raise PermissionDenied(_("%(group)s is not invited to this review.") % {"group": group})
-    if group.pk not in active_group_ids(author):
+    if not is_active_member(group=group, user=author):
         raise PermissionDenied(
             _("Only members of %(group)s take part in its discussion.") % {"group": group}
         )

@@ -1,5 +1,6 @@
 """The public group pages: the list, a group's page, asking to join, leaving, and the
-spokespersons' page for requests. Each view validates input, calls a service and renders."""
+spokespersons' page for requests, roles and members. Each view validates input, calls a
+service and renders."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms import GroupFilterForm, GroupJoinForm
+from ..forms import GroupFilterForm, GroupJoinForm, MembershipRoleForm
 from ..models import Group, Membership
 from ..selectors.groups import (
     group_get,
@@ -22,11 +23,14 @@ from ..selectors.groups import (
     group_spokespersons,
 )
 from ..services.groups import (
+    MAY_NOT_CHANGE_MEMBERS,
     group_join_request,
     membership_approve,
     membership_decline,
     membership_leave,
     membership_may_decide,
+    membership_remove,
+    membership_role_change,
 )
 
 
@@ -130,7 +134,8 @@ def group_leave(request, slug: str):
 
 @require_http_methods(["GET", "HEAD"])
 def group_members(request, slug: str):
-    """The requests to join and the members, for the group's spokespersons and the editors."""
+    """The requests to join and the members, for the group's spokespersons and the editors:
+    they decide on requests, change roles and remove members here."""
     group = _group_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(request.path, settings.LOGIN_URL)
@@ -171,3 +176,67 @@ def membership_decide(request, slug: str, pk: int, decision: str):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return HttpResponseRedirect(_members_url(group))
+
+
+def _active_member_or_404(request, slug: str, pk: int) -> Membership:
+    """An active member of the group, for someone who decides on its members: 403 for anyone
+    else (before anything about the membership is revealed), 404 for an unknown one."""
+    group = _group_or_404(slug)
+    if not membership_may_decide(group=group, user=request.user):
+        raise PermissionDenied(MAY_NOT_CHANGE_MEMBERS)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "group"),
+        pk=pk,
+        group=group,
+        status=Membership.Status.ACTIVE,
+    )
+
+
+@require_POST
+def membership_role(request, slug: str, pk: int):
+    """Make a member spokesperson, or a spokesperson a member again (POST from the members
+    page)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(
+            reverse("participation:group_members", args=[slug]), settings.LOGIN_URL
+        )
+    membership = _active_member_or_404(request, slug, pk)
+    form = MembershipRoleForm(request.POST)
+    name = str(membership.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+    else:
+        role = form.cleaned_data["role"]
+        try:
+            membership_role_change(membership=membership, role=role, changed_by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            if role == Membership.Role.SPOKESPERSON:
+                text = _("%(name)s is now a spokesperson.")
+            else:
+                text = _("%(name)s is no longer a spokesperson.")
+            messages.success(request, text % {"name": name})
+    return HttpResponseRedirect(_members_url(membership.group))
+
+
+@require_POST
+def membership_remove_view(request, slug: str, pk: int):
+    """Remove a member from the group (POST from the members page)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(
+            reverse("participation:group_members", args=[slug]), settings.LOGIN_URL
+        )
+    membership = _active_member_or_404(request, slug, pk)
+    name = str(membership.user)
+    try:
+        membership_remove(membership=membership, removed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member of %(group)s.")
+            % {"name": name, "group": membership.group.name},
+        )
+    return HttpResponseRedirect(_members_url(membership.group))

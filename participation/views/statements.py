@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from ..models import Group, Membership, Phase, Proposal
+from ..models import Group, Phase, Proposal
+from ..selectors.groups import member_group_ids, member_groups
 from ..selectors.review import (
-    active_group_ids,
     invited_group_ids,
     is_editor,
     review_comments,
@@ -38,11 +38,7 @@ def _proposals(page) -> list[Proposal]:
 
 def _publishing_groups(page, user) -> tuple[list[Group], str]:
     """The groups the user may publish a statement for now, and why there are none."""
-    spoken_for = Group.objects.filter(
-        memberships__user=user,
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__role=Membership.Role.SPOKESPERSON,
-    ).order_by("name")
+    spoken_for = member_groups(user=user, spokesperson=True)
     groups, reason = [], ""
     for group in spoken_for:
         try:
@@ -132,7 +128,7 @@ def review(page, request):
     if not groups and not editor:
         raise Http404
     proposals = _proposals(page)
-    member_of = active_group_ids(request.user) & invited_group_ids(page)
+    member_of = member_group_ids(user=request.user) & invited_group_ids(page)
     forms = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
