@@ -13,7 +13,7 @@ from cms.models import AccessibilityFeedback, ResultDataset, SiteSettings
 from cms.tasks import accessibility_feedback_notify
 
 if TYPE_CHECKING:
-    from opendata.models import DatasetPage, Organisation
+    from opendata.models import DatasetPage, Organisation, Resource
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ RESULT_THEME = ("GOVE", "Regierung und öffentlicher Sektor")
 
 @dataclass
 class ResultPublication:
-    dataset: "DatasetPage"
+    dataset: "DatasetPage | None"
     created: bool
     versions: int  # new versions published (0: nothing had changed)
 
@@ -105,28 +105,28 @@ def _result_dataset_page(index, consultation) -> "DatasetPage":
     return page
 
 
-def _result_resources(page) -> dict:
+def _result_resource(page, key: str, order: int) -> "Resource":
+    """The dataset's resource for one of the result's files (`participation.exports`)."""
     from opendata.models import Resource
 
-    kinds = {"csv": Resource.Kind.TABLE, "geojson": Resource.Kind.GEODATA}
     titles = {
         "csv": _("Contributions and answers (table)"),
-        "geojson": _("Contributions with a place and their answers (map)"),
+        "punkte": _("Contributions at a point and their answers (map)"),
+        "linien": _("Contributions along a line and their answers (map)"),
+        "flaechen": _("Contributions in a drawn area and their answers (map)"),
     }
-    resources = {}
     with translation.override(settings.LANGUAGE_CODE):
-        for order, (key, kind) in enumerate(kinds.items()):
-            resources[key], _created = Resource.objects.get_or_create(
-                dataset=page,
-                slug=f"beitraege-{key}",
-                defaults={
-                    "title": str(titles[key]),
-                    "kind": kind,
-                    "personal_data": Resource.PersonalData.NONE,
-                    "sort_order": order,
-                },
-            )
-    return resources
+        resource, _created = Resource.objects.get_or_create(
+            dataset=page,
+            slug=f"beitraege-{key}",
+            defaults={
+                "title": str(titles[key]),
+                "kind": Resource.Kind.TABLE if key == "csv" else Resource.Kind.GEODATA,
+                "personal_data": Resource.PersonalData.NONE,
+                "sort_order": order,
+            },
+        )
+    return resource
 
 
 def _unchanged(resource, data: bytes) -> bool:
@@ -142,7 +142,8 @@ def result_dataset_publish(*, consultation) -> ResultPublication:
     """Publish a consultation's result in the data catalogue, or bring it up to date: a dataset
     page the first time, then a new version of a resource whenever its file would differ
     (the table of every result contribution, the geodata of those with a place). Only for a
-    consultation in its result phase; raises NoCatalogue without a catalogue page."""
+    consultation in its result phase; raises NoCatalogue without a catalogue page. Nothing is
+    published while the consultation has no published contribution (`dataset` is None)."""
     from opendata.models import DatasetIndexPage
     from opendata.services import resource_version_create
     from participation.exports import result_files
@@ -150,8 +151,11 @@ def result_dataset_publish(*, consultation) -> ResultPublication:
 
     if consultation.phase != Phase.RESULT:
         raise ValueError(f"{consultation} has not reached its result phase.")
+    files = result_files(consultation)
     link = ResultDataset.objects.select_related("dataset").filter(consultation=consultation)
     link = link.first()
+    if link is None and not files:
+        return ResultPublication(dataset=None, created=False, versions=0)
     created = link is None
     if created:
         index = DatasetIndexPage.objects.first()
@@ -161,13 +165,13 @@ def result_dataset_publish(*, consultation) -> ResultPublication:
             consultation=consultation, dataset=_result_dataset_page(index, consultation)
         )
     versions = 0
-    resources = _result_resources(link.dataset)
     with translation.override(settings.LANGUAGE_CODE):
         note = _("The result report as it stands")
-    for key, (filename, data) in result_files(consultation).items():
-        if _unchanged(resources[key], data):
+    for order, (key, (filename, data)) in enumerate(files.items()):
+        resource = _result_resource(link.dataset, key, order)
+        if _unchanged(resource, data):
             continue
-        resource_version_create(resource=resources[key], data=data, filename=filename, note=note)
+        resource_version_create(resource=resource, data=data, filename=filename, note=note)
         versions += 1
     link.save(update_fields=["updated_at"])
     return ResultPublication(dataset=link.dataset, created=created, versions=versions)

@@ -250,21 +250,25 @@ def _xlsx_response(consultation: ConsultationPage, export: _Export) -> FileRespo
 
 
 def _geojson_chunks(
-    consultation: ConsultationPage, export: _Export, *, placed_only: bool = False
+    consultation: ConsultationPage, export: _Export, *, types: frozenset[str] | None = None
 ) -> Iterator[bytes]:
     """A FeatureCollection written feature by feature; the database writes each geometry
-    (null for a contribution without a place, or left out with `placed_only`)."""
+    (null for a contribution without a place). With `types` (GeoJSON geometry types) only
+    the contributions whose place is of one of them."""
     rows = export.rows(consultation=consultation, geometry="geojson")
-    if placed_only:
+    if types is not None:
         rows = rows.filter(geometry__isnull=False)
     yield b'{"type":"FeatureCollection","features":['
     separator = b""
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        place = row["place"]
+        if types is not None and orjson.loads(place)["type"] not in types:
+            continue
         feature = {
             "type": "Feature",
             "id": row["pk"],
             "properties": export.describe(row, consultation.title),
-            "geometry": orjson.Fragment(row["place"]) if row["place"] else None,
+            "geometry": orjson.Fragment(place) if place else None,
         }
         yield separator + orjson.dumps(feature)
         separator = b","
@@ -284,13 +288,26 @@ def _geojson_response(consultation: ConsultationPage, export: _Export) -> Stream
 # The result as files (the open dataset of a consultation's result) --------------------------
 
 
+# One geodata file per kind of place: the catalogue holds one kind of geometry per file.
+RESULT_PLACE_KINDS = {
+    "punkte": frozenset({"Point", "MultiPoint"}),
+    "linien": frozenset({"LineString", "MultiLineString"}),
+    "flaechen": frozenset({"Polygon", "MultiPolygon"}),
+}
+EMPTY_COLLECTION = b'{"type":"FeatureCollection","features":[]}'
+
+
 def result_files(consultation: ConsultationPage) -> dict[str, tuple[str, bytes]]:
-    """The public result as whole files for the open-data catalogue: "csv" every result
-    contribution, "geojson" those with a place (geodata has a geometry), each as
-    (file name without date, content)."""
+    """The public result as whole files for the open-data catalogue, each as (file name
+    without date, content): "csv" with every result contribution, and per kind of place
+    ("punkte", "linien", "flaechen") the GeoJSON of those with such a place. Files without
+    a row or feature are left out."""
+    if not RESULT.rows(consultation=consultation, geometry="wkt").exists():
+        return {}
     csv_data = "".join(_csv_lines(consultation, RESULT)).encode("utf-8")
-    geojson = b"".join(_geojson_chunks(consultation, RESULT, placed_only=True))
-    return {
-        "csv": (f"ergebnis-{consultation.slug}.csv", csv_data),
-        "geojson": (f"ergebnis-{consultation.slug}.geojson", geojson),
-    }
+    files = {"csv": (f"ergebnis-{consultation.slug}.csv", csv_data)}
+    for kind, types in RESULT_PLACE_KINDS.items():
+        geojson = b"".join(_geojson_chunks(consultation, RESULT, types=types))
+        if geojson != EMPTY_COLLECTION:
+            files[kind] = (f"ergebnis-{consultation.slug}-{kind}.geojson", geojson)
+    return files

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import orjson
 import pytest
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import LineString, Point
 from django.core.management import call_command
 from django.utils import translation
 
@@ -212,3 +212,34 @@ def test_result_report_and_dcat_document_link_the_dataset(client, consultation):
     assert publication.dataset.url in report
     assert document.status_code == 200
     assert "Stufenlose Wege zum Rathaus" in document.content.decode()
+
+
+def test_each_kind_of_place_is_its_own_geodata_resource(consultation, contribution_factory):
+    line = LineString((13.301, 52.401), (13.309, 52.409), srid=4326)
+    contribution_factory(consultation=consultation, geometry=line, text="Weg B ist holprig")
+
+    publication = result_dataset_publish(consultation=consultation)
+
+    resources = Resource.objects.filter(dataset=publication.dataset).order_by("sort_order")
+    assert [resource.slug for resource in resources] == [
+        "beitraege-csv",
+        "beitraege-punkte",
+        "beitraege-linien",
+    ]
+    lines = orjson.loads(stored(resources[2]))["features"]
+    assert [feature["properties"]["text"] for feature in lines] == ["Weg B ist holprig"]
+    assert resources[2].versions.get().report["geometry_type"] == "LineString"
+
+
+def test_a_result_without_contributions_publishes_nothing():
+    catalogue_index()
+    empty = make_consultation(
+        contributions_start=TODAY - timedelta(days=30),
+        contributions_end=TODAY - timedelta(days=5),
+        result_date=TODAY,
+    )
+
+    publication = result_dataset_publish(consultation=empty)
+
+    assert publication.dataset is None and publication.versions == 0
+    assert not DatasetPage.objects.exists()
