@@ -20,6 +20,8 @@ urlpatterns = [
     path("konto/", include("participation.account_urls")),
     path("gruppen/", include("participation.urls")),
     path("konto/", include("allauth.urls")),
+    # CKAN's Action API (/api/3/action/…, /api/action/…) next to the REST API's /api/v1/.
+    path("api/", include("opendata.ckan.urls")),
     path("api/v1/", include("cms.api_urls")),
     path(
         "sitemap.xml",
