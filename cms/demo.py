@@ -109,7 +109,8 @@ def _site_settings(home: HomePage, spec: dict, pages: dict[str, Page]) -> None:
     site_settings.save()
 
 
-# Moderators decide on contributions; editors manage proposals; both may export.
+# Moderators decide on contributions; editors manage proposals and groups and answer
+# contributions and statements; both may export.
 PARTICIPATION_PERMISSIONS = {
     "Editors": (
         "view_contribution",
@@ -117,6 +118,15 @@ PARTICIPATION_PERMISSIONS = {
         "change_proposal",
         "delete_proposal",
         "view_proposal",
+        "add_group",
+        "change_group",
+        "view_group",
+        "add_membership",
+        "change_membership",
+        "view_membership",
+        "add_answer",
+        "change_answer",
+        "view_answer",
     ),
     "Moderators": ("view_contribution", "change_contribution", "view_proposal"),
 }

@@ -1,16 +1,20 @@
-"""The demo consultations: the consultation index, topics, three Berlin consultations with their
-proposals, demo residents and their contributions, from `fixtures/demo/consultations.toml`.
+"""The demo consultations: the consultation index, topics, four Berlin consultations with their
+proposals, demo residents and their contributions, from `fixtures/demo/consultations.toml`; the
+groups that review them, make statements and are answered, from `fixtures/demo/groups.toml`
+(see `participation.demo.groups`).
 
 Idempotent like the site demo (`cms.demo`): what exists is kept (editors and moderators may have
 changed it), what is missing is created. A consultation is written with its proposals when it is
 missing; its contributions when it has none and the demo accounts exist (with DEMO_PASSWORD).
-Contributions, replies, supports and moderation decisions go through `participation.services`,
-so the demo data obeys the rules the site's forms obey.
+Groups are created without a password; their members, statements, internal discussions and the
+editor's answers need the demo accounts too. Contributions, replies, supports, moderation
+decisions, memberships, statements and answers go through `participation.services`, so the demo
+data obeys the rules the site's forms obey.
 """
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -26,6 +30,7 @@ from ..models import (
     ConsultationIndexPage,
     ConsultationPage,
     Contribution,
+    Group,
     Proposal,
     Topic,
     User,
@@ -37,6 +42,18 @@ from ..services import (
     proposal_save,
     reply_create,
     support_toggle,
+)
+from ..services.groups import group_member_check
+from .groups import (
+    GROUPS_FILE,
+    answers_check,
+    answers_write,
+    group_by_slug,
+    group_usernames,
+    groups_load,
+    memberships_load,
+    review_comments_write,
+    statements_write,
 )
 from .places import (
     FIXTURES,
@@ -62,26 +79,34 @@ PUBLISHED = Contribution.Status.PUBLISHED
 @dataclass
 class DemoResult:
     created_pages: list[str] = field(default_factory=list)
+    created_groups: list[str] = field(default_factory=list)
     residents: list[str] = field(default_factory=list)
     contributions: int = 0
+    statements: int = 0
+    answers: int = 0
 
 
-def demo_load(*, path: Path = DEMO_FILE, password: str = "") -> DemoResult:
-    """Create the consultation index, topics and demo consultations with their proposals and,
-    with a password (the demo accounts' one), the demo residents and their contributions.
+def demo_load(
+    *, path: Path = DEMO_FILE, groups_path: Path = GROUPS_FILE, password: str = ""
+) -> DemoResult:
+    """Create the consultation index, topics, demo groups and consultations with their proposals
+    and, with a password (the demo accounts' one), the demo residents, the groups' members, the
+    contributions, statements, review discussions and answers.
 
     The demo's participants are made up: the notifications the services queue for them
-    (replies, moderation decisions) are dropped rather than mailed to addresses nobody reads.
-    This holds when the load is its own transaction, as in `manage.py load_demo`; inside an
+    (replies, moderation decisions, answers) are dropped rather than mailed to addresses nobody
+    reads. This holds when the load is its own transaction, as in `manage.py load_demo`; inside an
     outer transaction the notifications run at its commit, after the load.
     """
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    groups_spec = tomllib.loads(groups_path.read_text(encoding="utf-8"))
+    answers_check(spec["consultations"])
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        return _load(spec, password)
+        return _load(spec, groups_spec, password)
 
 
 @transaction.atomic
-def _load(spec: dict, password: str) -> DemoResult:
+def _load(spec: dict, groups_spec: dict, password: str) -> DemoResult:
     result = DemoResult()
     topics = {
         topic["slug"]: Topic.objects.get_or_create(
@@ -90,16 +115,30 @@ def _load(spec: dict, password: str) -> DemoResult:
         for topic in spec["topics"]
     }
     index = _index_page(spec["index"], result)
+    groups = groups_load(groups_spec["groups"], result.created_groups)
     people: dict[str, User] = {}
     if password:
-        _residents(spec["residents"], password, result)
-        people = _people(spec)
+        _residents([*spec["residents"], *groups_spec["residents"]], password, result)
+        people = _people(spec, groups_spec)
+        memberships_load(groups_spec["groups"], groups, people, editor=people[spec["editor"]])
     for consultation_spec in spec["consultations"]:
-        page = _consultation(index, consultation_spec, topics, result)
-        if people and not page.contributions.exists():
+        page = _consultation(index, consultation_spec, topics, groups, result)
+        if not people:
+            continue
+        page = ConsultationPage.objects.get(pk=page.pk)
+        proposals = _proposals_by_key(page, consultation_spec)
+        if not page.contributions.exists():
             result.contributions += _contributions(
-                page, consultation_spec, people, moderator=people[spec["moderator"]]
+                page,
+                consultation_spec,
+                people,
+                groups,
+                proposals,
+                moderator=people[spec["moderator"]],
             )
+        result.statements += statements_write(page, consultation_spec, people, groups, proposals)
+        review_comments_write(page, consultation_spec, people, groups, proposals)
+        result.answers += answers_write(page, consultation_spec, editor=people[spec["editor"]])
     return result
 
 
@@ -133,8 +172,17 @@ def _index_page(spec: dict, result: DemoResult) -> ConsultationIndexPage:
     return index
 
 
+def _day(spec: dict, key: str) -> date | None:
+    """An optional date given in days from today."""
+    return timezone.localdate() + timedelta(days=spec[key]) if key in spec else None
+
+
 def _consultation(
-    index: ConsultationIndexPage, spec: dict, topics: dict[str, Topic], result: DemoResult
+    index: ConsultationIndexPage,
+    spec: dict,
+    topics: dict[str, Topic],
+    groups: dict[str, Group],
+    result: DemoResult,
 ) -> ConsultationPage:
     existing = ConsultationPage.objects.child_of(index).filter(slug=spec["slug"]).first()
     if existing is not None:
@@ -154,13 +202,18 @@ def _consultation(
         easy_language_body=_blocks(spec.get("easy_language", [])),
         contributions_start=today + timedelta(days=spec["opens"]),
         contributions_end=today + timedelta(days=spec["closes"]),
-        result_date=today + timedelta(days=spec["result"]) if "result" in spec else None,
+        result_date=_day(spec, "result"),
+        review_start=_day(spec, "review_opens"),
+        review_end=_day(spec, "review_closes"),
         moderation=spec["moderation"],
         **{name: kind in allowed for kind, name in ALLOW_FIELDS.items()},
     )
     index.add_child(instance=page)
     page.areas.set([area_by_code(code) for code in spec["areas"]])
     page.topics.set([topics[slug] for slug in spec["topics"]])
+    page.invited_groups.set(
+        [group_by_slug(groups, slug, spec["title"]) for slug in spec.get("invited", [])]
+    )
     page.save_revision().publish()
     page = ConsultationPage.objects.get(pk=page.pk)
     _proposals(page, spec)
@@ -217,9 +270,10 @@ def _residents(specs: list[dict], password: str, result: DemoResult) -> None:
         result.residents.append(user.username)
 
 
-def _people(spec: dict) -> dict[str, User]:
-    """Everyone the demo file names as author, supporter or moderator."""
-    usernames = {spec["moderator"]}
+def _people(spec: dict, groups_spec: dict) -> dict[str, User]:
+    """Everyone the demo files name as author, supporter, member, moderator or editor."""
+    usernames = {spec["moderator"], spec["editor"]}
+    usernames |= group_usernames(groups_spec["groups"], spec["consultations"])
     for consultation in spec["consultations"]:
         for item in consultation.get("contributions", []):
             usernames.add(item["author"])
@@ -235,12 +289,8 @@ def _people(spec: dict) -> dict[str, User]:
 # Contributions ----------------------------------------------------------------------------------
 
 
-def _contributions(
-    page: ConsultationPage, spec: dict, people: dict[str, User], *, moderator: User
-) -> int:
-    """Write a consultation's contributions, then moderate them, then the replies, then the
-    supports, in the order the site allows them; finally spread their times over the phase."""
-    page = ConsultationPage.objects.get(pk=page.pk)
+def _proposals_by_key(page: ConsultationPage, spec: dict) -> dict[str, Proposal]:
+    """The consultation's proposals under the keys the demo file gives them."""
     by_title = {proposal.title: proposal for proposal in page.proposals.all()}
     proposals = {}
     for item in spec.get("proposals", []):
@@ -250,6 +300,20 @@ def _contributions(
                 "to have it written again"
             )
         proposals[item["key"]] = by_title[item["title"]]
+    return proposals
+
+
+def _contributions(
+    page: ConsultationPage,
+    spec: dict,
+    people: dict[str, User],
+    groups: dict[str, Group],
+    proposals: dict[str, Proposal],
+    *,
+    moderator: User,
+) -> int:
+    """Write a consultation's contributions, then moderate them, then the replies, then the
+    supports, in the order the site allows them; finally spread their times over the phase."""
     anchors = {key: proposal.geometry for key, proposal in proposals.items()}
 
     written = []
@@ -270,6 +334,7 @@ def _contributions(
             proposal=proposals[item["proposal"]] if "proposal" in item else None,
             geometry=geometry,
             area=area,
+            group=group_by_slug(groups, item["group"], page.title) if "group" in item else None,
         )
         written.append((contribution, item))
 
@@ -295,6 +360,8 @@ def _contribution_create(page: ConsultationPage, **fields) -> Contribution:
     # that is already being evaluated gets its contributions written here, after the same place
     # checks, as they would have been made while it was open.
     geometry, area = fields["geometry"], fields["area"]
+    if fields["group"] is not None:
+        group_member_check(group=fields["group"], user=fields["author"])
     if geometry is not None:
         outline = page.consultation_area
         if geometry.geom_type not in page.geometry_kinds or (

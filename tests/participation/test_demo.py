@@ -1,5 +1,6 @@
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -8,11 +9,16 @@ from wagtail.models import Page
 from maps.models import Address, Area
 from maps.sources import address_search_key
 from participation.models import (
+    Answer,
     ConsultationIndexPage,
     ConsultationPage,
     Contribution,
+    Group,
+    Membership,
     Phase,
     Proposal,
+    ReviewComment,
+    Statement,
     Support,
     Topic,
     User,
@@ -23,6 +29,11 @@ pytestmark = pytest.mark.django_db
 SENIORS = "beratungsstelle-senioren-friedrichshain-kreuzberg"
 YOUTH = "jugendfreizeiteinrichtungen-gropiusstadt"
 TOWN_HALL = "stufenlose-wege-rathaus-schoeneberg"
+CITIZENS_OFFICE = "barrierefreies-buergeramt-rathaus-tempelhof"
+DISABILITY_BOARD = "behindertenbeirat-tempelhof-schoeneberg"
+SENIORS_BOARD = "seniorenvertretung-friedrichshain-kreuzberg"
+SELF_HELP = "selbsthilfe-blind-sehbehindert-schoeneberg"
+PRESS = "kiezblatt-schoeneberg"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
@@ -35,7 +46,19 @@ def load_demo() -> str:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Page, Proposal, Contribution, Support, Topic, User)
+        for model in (
+            Page,
+            Proposal,
+            Contribution,
+            Support,
+            Topic,
+            User,
+            Group,
+            Membership,
+            Statement,
+            ReviewComment,
+            Answer,
+        )
     }
 
 
@@ -43,7 +66,7 @@ def consultation(slug: str) -> ConsultationPage:
     return ConsultationPage.objects.get(slug=slug)
 
 
-def test_demo_has_three_consultations_in_the_index_with_their_phases(demo_site):
+def test_demo_has_four_consultations_in_the_index_with_their_phases(demo_site):
     index = ConsultationIndexPage.objects.get()
     assert (index.slug, index.show_in_menus, index.live) == ("beteiligung", True, True)
     assert index.get_prev_sibling() is None  # first in the main navigation
@@ -51,7 +74,8 @@ def test_demo_has_three_consultations_in_the_index_with_their_phases(demo_site):
     assert phases == {
         SENIORS: Phase.CONTRIBUTIONS,
         YOUTH: Phase.CONTRIBUTIONS,
-        TOWN_HALL: Phase.EVALUATION,
+        TOWN_HALL: Phase.RESULT,
+        CITIZENS_OFFICE: Phase.REVIEW,
     }
     youth = consultation(YOUTH)
     assert youth.moderation == ConsultationPage.Moderation.PRE
@@ -64,9 +88,10 @@ def test_demo_has_three_consultations_in_the_index_with_their_phases(demo_site):
 
 
 def test_proposals_lie_inside_their_consultation_area(demo_site):
+    expected = {SENIORS: 4, YOUTH: 4, TOWN_HALL: 4, CITIZENS_OFFICE: 3}
     for page in ConsultationPage.objects.all():
         proposals = list(page.proposals.all())
-        assert len(proposals) == 4
+        assert len(proposals) == expected[page.slug]
         for proposal in proposals:
             assert page.consultation_area.covers(proposal.geometry), proposal.title
             assert proposal.area is not None
@@ -157,7 +182,10 @@ def test_contributions_are_dated_within_their_phase(demo_site):
 def test_second_load_creates_nothing():
     load_demo()
     before = counts()
-    assert "consultation pages created: none" in load_demo()
+    output = load_demo()
+    assert "consultation pages created: none" in output
+    assert "groups created: none" in output
+    assert "statements: 0; answers: 0" in output
     assert counts() == before
 
 
@@ -172,6 +200,11 @@ def test_no_demo_text_contains_an_email_address(demo_site):
     texts = list(Contribution.objects.values_list("text", "moderation_reason"))
     texts += Proposal.objects.values_list("title", "description")
     texts += User.objects.values_list("display_name", "username")
+    texts += Group.objects.values_list("name", "description")
+    texts += Membership.objects.values_list("message")
+    texts += Statement.objects.values_list("text")
+    texts += Answer.objects.values_list("reasons")
+    texts += ReviewComment.objects.values_list("text")
     for page in ConsultationPage.objects.all():
         texts.append(
             (
@@ -192,18 +225,140 @@ def test_no_demo_text_contains_an_email_address(demo_site):
 def test_without_demo_password_the_consultations_come_without_contributions(settings):
     settings.DEMO_PASSWORD = ""
     assert "no contributions" in load_demo()
-    assert ConsultationPage.objects.count() == 3
-    assert Proposal.objects.count() == 12
+    assert ConsultationPage.objects.count() == 4
+    assert Proposal.objects.count() == 15
     assert not Contribution.objects.exists()
     assert not User.objects.exists()
+    # The groups need no accounts: they are there, and invited to the review, without members.
+    assert Group.objects.count() == 4
+    assert not Membership.objects.exists()
+    assert not Statement.objects.exists()
+    assert set(consultation(CITIZENS_OFFICE).invited_groups.values_list("slug", flat=True)) == {
+        DISABILITY_BOARD,
+        SELF_HELP,
+    }
     settings.DEMO_PASSWORD = "demo-passwort-123"
     load_demo()  # the accounts appear later: the contributions follow
     assert Contribution.objects.count() > 30
     assert User.objects.get(username="helga").check_password("demo-passwort-123")
+    assert Membership.objects.filter(group__slug=PRESS).count() == 1
+    assert Answer.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_loading_the_demo_mails_nobody(mailoutbox):
     load_demo()
     assert Contribution.objects.filter(moderated_at__isnull=False).exists()
+    assert Answer.objects.filter(statement__isnull=False).exists()
+    assert Membership.objects.filter(decided_by__isnull=False).exists()
     assert mailoutbox == []
+
+
+# Groups, statements, the review and answers ----------------------------------------------------
+
+
+def test_demo_groups_have_their_kinds_verification_and_members(demo_site):
+    groups = {group.slug: group for group in Group.objects.all()}
+    assert {slug: (group.kind, group.verified) for slug, group in groups.items()} == {
+        DISABILITY_BOARD: (Group.Kind.ADVISORY_BOARD, True),
+        SENIORS_BOARD: (Group.Kind.ADVISORY_BOARD, True),
+        SELF_HELP: (Group.Kind.SELF_HELP, False),
+        PRESS: (Group.Kind.PRESS, True),
+    }
+    for group in groups.values():
+        assert (group.verified_at is not None) == group.verified
+        assert len(group.description) > 100
+        spokespersons = group.memberships.filter(
+            role=Membership.Role.SPOKESPERSON, status=Membership.Status.ACTIVE
+        )
+        assert spokespersons.count() == 1, group.name
+    press = groups[PRESS].memberships.get()
+    assert (press.status, press.user.display_name) == (
+        Membership.Status.ACTIVE,
+        "Redaktion Kiezblatt",
+    )
+    # Members who asked to join were accepted by the spokesperson, who the editor appointed.
+    board = groups[DISABILITY_BOARD]
+    spokesperson = board.memberships.get(role=Membership.Role.SPOKESPERSON)
+    assert spokesperson.decided_by.username == "editor"
+    accepted = board.memberships.get(user__username="tobias")
+    assert (accepted.status, accepted.decided_by) == (Membership.Status.ACTIVE, spokesperson.user)
+    pending = Membership.objects.get(status=Membership.Status.REQUESTED)
+    assert (pending.group, pending.user.username) == (board, "frank")
+    assert pending.message and pending.decided_at is None
+    members = User.objects.filter(memberships__isnull=False).distinct()
+    assert all(member.email.endswith("@quartier.example") for member in members)
+
+
+def test_review_consultation_is_hidden_from_all_but_invited_members(demo_site, client):
+    page = consultation(CITIZENS_OFFICE)
+    today = page.review_start + timedelta(days=5)
+    assert (page.phase, page.review_end, page.contributions_start) == (
+        Phase.REVIEW,
+        today + timedelta(days=9),
+        today + timedelta(days=10),
+    )
+    assert not page.contributions.exists()
+    assert ReviewComment.objects.filter(consultation=page).count() == 3
+    assert set(page.review_comments.values_list("group__slug", flat=True)) == {
+        DISABILITY_BOARD,
+        SELF_HELP,
+    }
+    statement = page.statements.get()
+    assert statement.in_review and statement.group.slug == DISABILITY_BOARD
+    assert page.review_published_at is None
+    for proposal in page.proposals.all():
+        assert page.consultation_area.covers(proposal.geometry)
+
+    assert client.get(page.url).status_code == 404
+    client.force_login(User.objects.get(username="ingrid"))  # a board that is not invited
+    assert client.get(page.url).status_code == 404
+    client.force_login(User.objects.get(username="tobias"))
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert page.title in response.content.decode()
+
+
+def test_result_consultation_has_answered_every_contribution_and_statement(demo_site):
+    page = consultation(TOWN_HALL)
+    assert page.phase == Phase.RESULT
+    assert page.result_date == page.contributions_end + timedelta(days=13)
+    statements = page.statements.select_related("group")
+    assert {statement.group.slug for statement in statements} == {DISABILITY_BOARD, SELF_HELP}
+    for statement in statements:
+        assert not statement.in_review
+        assert statement.resolution_date < statement.created_at.date()
+        assert page.contributions_start <= statement.created_at.date() <= page.contributions_end
+        assert statement.author.memberships.get(group=statement.group).role == "spokesperson"
+    published = page.contributions.filter(
+        reply_to__isnull=True, status=Contribution.Status.PUBLISHED
+    )
+    assert published.count() == 9
+    assert not published.filter(answer__isnull=True).exists()
+    assert not statements.filter(answer__isnull=True).exists()
+    answers = Answer.objects.filter(contribution__consultation=page) | Answer.objects.filter(
+        statement__consultation=page
+    )
+    assert answers.count() == 11
+    assert set(answers.values_list("outcome", flat=True)) == set(Answer.Outcome.values)
+    for answer in answers.select_related("answered_by"):
+        assert answer.answered_by.username == "editor"
+        assert page.contributions_end < answer.answered_at.date() < page.result_date
+        assert answer.updated_at == answer.answered_at
+
+
+def test_open_consultation_has_a_board_statement_a_group_contribution_and_answers(demo_site):
+    page = consultation(SENIORS)
+    statement = page.statements.get()
+    assert statement.group.slug == SENIORS_BOARD and not statement.in_review
+    assert statement.proposal.title == "Standort Lausitzer Straße (Kreuzberg)"
+    on_behalf = page.contributions.get(group__isnull=False)
+    assert on_behalf.group.slug == SENIORS_BOARD
+    assert on_behalf.author.memberships.get(group=on_behalf.group).status == "active"
+    assert on_behalf.status == Contribution.Status.PUBLISHED
+    answered = page.contributions.filter(answer__isnull=False)
+    assert answered.count() == 2
+    for contribution in answered:
+        assert contribution.created_at < contribution.answer.answered_at
+        assert contribution.answer.answered_by.username == "editor"
+    assert not Answer.objects.filter(statement__consultation=page).exists()

@@ -37,10 +37,12 @@ class Command(BaseCommand):
         participation = participation_demo_load(password=password)
         created = ", ".join(participation.created_pages) or "none"
         self.stdout.write(f"consultation pages created: {created}")
+        self.stdout.write(f"groups created: {', '.join(participation.created_groups) or 'none'}")
         if password:
             self.stdout.write(
                 f"demo residents: {', '.join(participation.residents)}; "
-                f"contributions created: {participation.contributions}"
+                f"contributions created: {participation.contributions}; "
+                f"statements: {participation.statements}; answers: {participation.answers}"
             )
         else:
             self.stdout.write("no contributions: they need the demo accounts")
@@ -50,3 +52,4 @@ class Command(BaseCommand):
             f"datasets created: {created}; versions published: {opendata.versions} "
             f"({opendata.suppressed} small counts suppressed)"
         )
+        call_command("publish_results", no_progress=True, stdout=self.stdout)
