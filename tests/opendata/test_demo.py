@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 POPULATION = "einwohner-planungsraum-2022"
 MONITORING = "monitoring-soziale-stadtentwicklung-2021"
+TOWN_HALL_RESULT = "ergebnis-stufenlose-wege-rathaus-schoeneberg"
 # Geodata datasets: resource slug → (features, geometry type, coordinate system of the file).
 GEODATA = {
     "pflegeeinrichtungen": {"pflegeeinrichtungen": (274, "Point", 25833)},
@@ -61,7 +62,14 @@ def test_demo_publishes_the_catalogue_with_its_datasets():
     )
     assert index.intro
     datasets = {page.slug: page for page in DatasetPage.objects.child_of(index).live()}
-    assert datasets.keys() == {POPULATION, MONITORING, *GEODATA}
+    # and the result of the consultation that has reached its result (cms.services)
+    assert datasets.keys() == {POPULATION, MONITORING, *GEODATA, TOWN_HALL_RESULT}
+    result = datasets[TOWN_HALL_RESULT]
+    assert [resource.slug for resource in result.resources.order_by("sort_order")] == [
+        "beitraege-csv",
+        "beitraege-punkte",
+        "beitraege-linien",
+    ]
     population, monitoring = datasets[POPULATION], datasets[MONITORING]
     assert population.publisher.slug == "statistik-bb"
     assert population.publisher.website == "https://www.statistik-berlin-brandenburg.de"
