@@ -13,7 +13,7 @@ from datetime import date
 from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 WIDTH = 560
 ROW_HEIGHT = 28
@@ -23,7 +23,7 @@ CHAR_WIDTH = 7.2  # about the average width of a character in the 13-unit label 
 VALUE_ROOM = 48  # right of the longest bar, for its count
 COLUMN_HEIGHT = 220
 TOP, BOTTOM, LEFT = 16, 40, 44
-LABEL_SPACING = 64  # at least this far apart, a column chart's date labels do not overlap
+LABEL_GAP = 16  # between a column chart's date labels
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def column_chart(
     bars = []
     for number, (day, count) in enumerate(days):
         height = plot * count / top_value
-        label = date_format(day, "SHORT_DATE_FORMAT")
+        label = date_format(day, pgettext("a day on a chart's axis, as a date format", "n/j"))
         bars.append(
             Bar(
                 label=label,
@@ -174,7 +174,8 @@ def column_chart(
                 text_y=round(baseline - height - 4, 1),
             )
         )
-    every = max(1, math.ceil(LABEL_SPACING / slot))
+    label_width = max((len(bar.label) for bar in bars), default=0) * CHAR_WIDTH + LABEL_GAP
+    every = max(1, math.ceil(label_width / slot))
     x_ticks = [Tick(bar.text_x, bar.label) for bar in bars[::every]]
     y_ticks = [
         Tick(round(baseline - plot * value / top_value, 1), _count(value))

@@ -348,7 +348,9 @@ def test_column_chart_draws_a_column_a_day_and_labels_that_do_not_overlap():
 
     assert len(chart.bars) == 60
     positions = [tick.position for tick in chart.x_ticks]
-    assert all(b - a >= 60 for a, b in pairwise(positions))
+    widest = max(len(tick.label) for tick in chart.x_ticks) * 7.2
+    assert all(b - a >= widest + 10 for a, b in pairwise(positions))
+    assert chart.x_ticks[0].label == "3/1"
     assert max(bar.height for bar in chart.bars) <= chart.baseline
     assert [bar.count for bar in chart.table_bars] == [n % 4 for n in range(60) if n % 4]
     assert [tick.label for tick in chart.y_ticks] == ["0", "1", "2", "3"]

@@ -118,7 +118,8 @@
             "%(count)s", String(collection.features.length)
           );
         }
-        if (!bounds.isValid() && collection.features.length) {
+        var fitFeatures = container.dataset.fit === "features" || !bounds.isValid();
+        if (fitFeatures && collection.features.length) {
           map.fitBounds(layer.getBounds(), { padding: [8, 8], maxZoom: 15 });
         }
       })
