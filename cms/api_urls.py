@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView
 from maps.api import pagination
 from maps.api import urls as maps_api_urls
 from maps.api.exceptions import not_found
+from opendata.api import urls as opendata_api_urls
 from participation.api import urls as participation_api_urls
 
 app_name = "api"
@@ -87,6 +88,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include(participation_api_urls)),
     path("", include(maps_api_urls)),
+    path("", include(opendata_api_urls)),
     # Anything else under the API is answered in JSON too (without a slash, Django first
     # redirects to the address with one).
     re_path(r"^.+/$", not_found),

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest, Lower
 from taggit.models import Tag
 
@@ -19,10 +19,11 @@ from .models import (
     DataTheme,
     Licence,
     Organisation,
+    Resource,
     ResourceVersion,
     format_label,
 )
-from .selectors import published_datasets
+from .selectors import EDITORS_ONLY, published_datasets
 
 RESULTS_PER_PAGE = 20
 ThemeLink = DatasetPage.themes.through
@@ -145,15 +146,24 @@ def _ordered(datasets: QuerySet[DatasetPage], sorting: str) -> QuerySet[DatasetP
     return datasets.order_by(Lower("title"), "pk")
 
 
+def with_modified(datasets: QuerySet[DatasetPage]) -> QuerySet[DatasetPage]:
+    """The datasets annotated with `modified`: when the data last changed. A new version of a
+    file updates the data as much as a new edit of the page does."""
+    upload = Max("resources__versions__created_at")
+    published = Coalesce("last_published_at", "first_published_at")
+    return datasets.annotate(modified=Coalesce(Greatest(upload, published), upload, published))
+
+
+def search_matches(query: str) -> list[int]:
+    """The ids of the live datasets matching every word of `query`, best match first."""
+    found = DatasetPage.objects.live().only("pk").search(query, operator="and")
+    return [dataset.pk for dataset in found]
+
+
 def _results_page(datasets, matches: list[int] | None, sorting: str, number):
     """The requested page of results. Sorted by relevance, the order is the search's: the
     matching ids that pass the filters are paged, and only that page's datasets are loaded."""
-    upload = Max("resources__versions__created_at")
-    published = Coalesce("last_published_at", "first_published_at")
-    rows = datasets.select_related("publisher").annotate(
-        # A new version of a file updates the data as much as a new edit of the page does.
-        modified=Coalesce(Greatest(upload, published), upload, published)
-    )
+    rows = with_modified(datasets.select_related("publisher"))
     if sorting != RELEVANCE or matches is None:
         return Paginator(_ordered(rows, sorting), RESULTS_PER_PAGE).get_page(number)
     passing = set(datasets.values_list("pk", flat=True))
@@ -188,8 +198,7 @@ def catalogue_view(index: DatasetIndexPage, request):
     sorting = form.sorting()
     matches = None
     if query:
-        found = DatasetPage.objects.live().only("pk").search(query, operator="and")
-        matches = [dataset.pk for dataset in found]
+        matches = search_matches(query)
         datasets = datasets.filter(pk__in=matches)
     form.show_counts(
         {facet: facet_counts(facet, _narrowed(datasets, selected, facet)) for facet in FACETS}
@@ -210,3 +219,38 @@ def catalogue_view(index: DatasetIndexPage, request):
             "query_prefix": f"{params.urlencode()}&" if params else "",
         },
     )
+
+
+def catalogue_datasets(
+    *,
+    query: str = "",
+    facets: dict[str, list[str]] | None = None,
+    modified_since=None,
+    ordering: str = "title",
+) -> QuerySet[DatasetPage]:
+    """Published datasets for the API, with what their listing shows loaded up front (publisher,
+    themes, areas, tags, resources and their versions), so the number of queries does not grow
+    with the number of datasets. `facets` narrows like the catalogue page's facets
+    (`thema`, `herausgeber`, `format`, `lizenz`, `gebiet`, `tag`); `ordering` is `title` or
+    `-modified`."""
+    datasets = published_datasets()
+    if query:
+        datasets = datasets.filter(pk__in=search_matches(query))
+    datasets = with_modified(_narrowed(datasets, facets or {}).select_related("publisher"))
+    if modified_since is not None:
+        datasets = datasets.filter(modified__gte=modified_since)
+    versions = ResourceVersion.objects.defer(*EDITORS_ONLY, "table_schema", "report").order_by(
+        "-number"
+    )
+    resources = Resource.objects.order_by("sort_order", "pk").prefetch_related(
+        Prefetch("versions", queryset=versions)
+    )
+    datasets = datasets.prefetch_related(
+        Prefetch("themes", queryset=DataTheme.objects.order_by("name")),
+        Prefetch("areas", queryset=Area.objects.defer("geometry").order_by("code")),
+        Prefetch("tagged_items", queryset=DatasetTag.objects.select_related("tag")),
+        Prefetch("resources", queryset=resources),
+    )
+    if ordering == "-modified":
+        return datasets.order_by(F("modified").desc(nulls_last=True), Lower("title"), "pk")
+    return datasets.order_by(Lower("title"), "pk")

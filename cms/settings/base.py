@@ -232,7 +232,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier API",
     "DESCRIPTION": (
         "Read-only access to the public data of the platform: consultations, their proposals "
-        "and published contributions, and the areas of the LOR hierarchy. Places are GeoJSON "
+        "and published contributions, the areas of the LOR hierarchy, and the open data "
+        "catalogue's datasets with their files. Places are GeoJSON "
         "in WGS 84 (EPSG:4326); lists are paged with page and page_size (at most 500). "
         "Errors are JSON objects whose detail names the problem. No personal data is "
         "published: of a participant, only the name they chose to show."
@@ -241,6 +242,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["cms.api_urls.api_endpoints_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "ResourceKindEnum": "opendata.models.Resource.Kind",
+        "LicenceEnum": "opendata.models.Licence",
+    },
 }
 
 # Open data ---------------------------------------------------------------------------------

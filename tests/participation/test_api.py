@@ -431,9 +431,19 @@ def test_no_personal_or_moderation_data_in_any_response(
     ]
     for path in paths:
         body = api.get(path).content
+        if path == "/api/v1/schema/":
+            body = without_dataset_contact_point(body)
         assert re.search(rb"[\w.+-]+@[\w-]+\.[\w.-]+", body) is None, path
         for word in forbidden:
             assert word not in body, (path, word)
+
+
+def without_dataset_contact_point(schema: bytes) -> bytes:
+    """The schema less a dataset's contact point: the one e-mail field the API has, for an
+    office or team that publishes data, never a person."""
+    loaded = yaml.safe_load(schema)
+    del loaded["components"]["schemas"]["Contact"]
+    return yaml.safe_dump(loaded, allow_unicode=True).encode()
 
 
 def test_responses_carry_no_session_and_may_be_cached(api, consultation, contribution_factory):
@@ -674,6 +684,10 @@ API_PATHS = {
     "/api/v1/answers/{id}/",
     "/api/v1/areas/",
     "/api/v1/areas/{code}/",
+    "/api/v1/datasets/",
+    "/api/v1/datasets/{slug}/",
+    "/api/v1/resources/",
+    "/api/v1/resources/{id}/",
 }
 
 
@@ -751,6 +765,6 @@ def test_every_example_request_in_the_documentation_works(api):
     assert len(examples) == len(API_PATHS)
     for example in examples:
         path = urlsplit(example.replace("&amp;", "&"))
-        if path.path.rstrip("/").split("/")[-1].isdigit():
+        if len(path.path.strip("/").split("/")) > 3:
             continue  # a detail address: its example item need not exist here
         get_json(api, f"{path.path}?{path.query}")
