@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Site
 
@@ -62,7 +63,7 @@ def consultation_index() -> ConsultationIndexPage:
 
 def make_consultation(*, areas=(), topics=(), **fields) -> ConsultationPage:
     """A live consultation open for contributions today (override any field)."""
-    today = date.today()
+    today = timezone.localdate()
     values = {
         "title": "Neue Beratungsstelle für Seniorinnen und Senioren",
         "summary": "Wo soll die neue Beratungsstelle entstehen?",

@@ -7,6 +7,7 @@ result report."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from participation.models import Answer, ConsultationPage, Group, Membership, Phase, Statement
 from tests.browser.conftest import axe_violations
@@ -113,7 +114,7 @@ def test_spokesperson_publishes_a_statement_and_an_editor_answers_it_with_the_ke
     assert axe_violations(page) == []
 
     # Weeks later the consultation reaches its result: the report shows the answer.
-    today = date.today()
+    today = timezone.localdate()
     ConsultationPage.objects.filter(pk=consultation.pk).update(
         contributions_start=today - timedelta(days=40),
         contributions_end=today - timedelta(days=10),
@@ -141,7 +142,7 @@ def test_review_page_of_an_invited_member_passes_axe_and_is_hidden_from_others(
     site, board, context_factory
 ):
     group, spokesperson = board
-    today = date.today()
+    today = timezone.localdate()
     consultation = make_consultation(
         title="Barrierefreie Wege im Kiez",
         review_start=today - timedelta(days=3),

@@ -4,13 +4,13 @@ anonymous, updated when an answer changes, and nothing written twice."""
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import orjson
 import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cms.models import ResultDataset
 from cms.services import NoCatalogue, result_dataset_publish
@@ -23,7 +23,7 @@ from tests.factories import catalogue_index, make_consultation, square
 pytestmark = pytest.mark.django_db
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

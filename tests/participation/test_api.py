@@ -3,7 +3,7 @@ documentation page."""
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -523,7 +523,7 @@ def test_consultation_shows_phase_dates_topics_areas_and_published_count(
     api, district, contribution_factory
 ):
     topic = Topic.objects.create(name="Seniorinnen und Senioren", slug="senioren")
-    today = date.today()
+    today = timezone.localdate()
     consultation = make_consultation(
         areas=[district],
         topics=[topic],
@@ -572,7 +572,7 @@ def test_consultations_list_only_published_ones(api, consultation):
 
 
 def test_consultation_filters(api, district, area_factory):
-    today = date.today()
+    today = timezone.localdate()
     inner = area_factory(code="0210", name="Kreuzberg Nord", level="prognoseraum", parent=district)
     youth = Topic.objects.create(name="Jugend", slug="jugend")
     open_in_district = make_consultation(title="Offen", areas=[inner], topics=[youth])

@@ -1,6 +1,5 @@
 import csv
 import io
-from datetime import date
 
 import orjson
 import pytest
@@ -105,7 +104,7 @@ def test_csv_is_streamed_with_bom_header_and_a_dated_filename(editor_client, con
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="beitraege-spielplatz-{date.today().isoformat()}.csv"'
+        f'attachment; filename="beitraege-spielplatz-{timezone.localdate().isoformat()}.csv"'
     )
     content = body(response)
     assert content.startswith(b"\xef\xbb\xbfid,consultation,reply_to,")
@@ -160,7 +159,7 @@ def test_xlsx_opens_with_the_same_rows_and_columns(editor_client, contributions)
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert response["Content-Disposition"].endswith(f'-{date.today().isoformat()}.xlsx"')
+    assert response["Content-Disposition"].endswith(f'-{timezone.localdate().isoformat()}.xlsx"')
     sheet = load_workbook(io.BytesIO(body(response)), read_only=True).active
     header, *rows = list(sheet.iter_rows(values_only=True))
     assert header == COLUMNS

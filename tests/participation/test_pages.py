@@ -1,6 +1,7 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from participation.models import ConsultationPage, Phase
@@ -22,7 +23,7 @@ def test_editor_creates_a_consultation_in_the_admin(client, editor, area_factory
     form = client.get(url)
     assert form.status_code == 200
     assert b"leaflet" in form.content
-    today = date.today()
+    today = timezone.localdate()
     data = nested_form_data(
         {
             "title": "Spielplatz am Ufer",
@@ -50,7 +51,7 @@ def test_editor_creates_a_consultation_in_the_admin(client, editor, area_factory
 
 
 def test_phase_dates_must_be_in_order(area_factory):
-    today = date.today()
+    today = timezone.localdate()
     page = ConsultationPage(
         title="x",
         summary="x",
@@ -66,7 +67,7 @@ def test_phase_dates_must_be_in_order(area_factory):
 
 
 def test_phases_follow_the_dates():
-    today = date.today()
+    today = timezone.localdate()
     page = make_consultation(
         contributions_start=today + timedelta(days=1),
         contributions_end=today + timedelta(days=5),

@@ -21,7 +21,7 @@ from tests.factories import make_consultation, square
 pytestmark = pytest.mark.django_db
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

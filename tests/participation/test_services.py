@@ -1,8 +1,9 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from maps.geometry import GeometryError, geometry_from_geojson_text
 from participation.models import ConsultationPage, Contribution, Support
@@ -90,7 +91,7 @@ def test_child_area_of_the_consultation_is_accepted(consultation, district, area
 
 
 def test_contribution_after_the_phase_ended_is_refused(district, user):
-    today = date.today()
+    today = timezone.localdate()
     consultation = make_consultation(
         areas=[district],
         contributions_start=today - timedelta(days=30),

@@ -1,9 +1,10 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.text import slugify
 
 from participation.models import Group, Membership, Proposal, Statement
@@ -12,7 +13,7 @@ from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 
 

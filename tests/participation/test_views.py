@@ -1,8 +1,9 @@
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from maps.models import Address
 from participation.models import ConsultationPage, Contribution
@@ -209,7 +210,7 @@ def test_bad_contribution_shows_a_clear_message_and_stores_nothing(
 
 
 def test_contribution_after_the_phase_ended_is_refused(client, district, user):
-    today = date.today()
+    today = timezone.localdate()
     consultation = make_consultation(
         areas=[district],
         contributions_start=today - timedelta(days=20),
@@ -292,7 +293,7 @@ def test_place_check_says_area_and_inside(client, consultation, district):
 def test_index_filters_by_phase_and_district(client, district, area_factory):
     open_one = make_consultation(areas=[district], title="Offen im Bezirk")
     other = area_factory(code="03", name="Pankow")
-    today = date.today()
+    today = timezone.localdate()
     make_consultation(
         areas=[other],
         title="Bald in Pankow",
