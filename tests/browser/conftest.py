@@ -86,8 +86,17 @@ def page(context_factory):
     return context_factory().new_page()
 
 
+# Short CSS animations and transitions still running (a message fading in, a button changing
+# colour): axe would measure colours halfway. Long ones (the admin's pulsing badge, 25 s) are
+# decoration axe measures the same at any moment.
+ANIMATING = """() => document.getAnimations().some(animation =>
+    animation.playState === "running" && animation.effect.getComputedTiming().endTime <= 3000)"""
+
+
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the open page; return its WCAG 2.0/2.1 A and AA violations."""
+    """Run axe-core on the open page once its short animations have ended; return its WCAG
+    2.0/2.1 A and AA violations."""
+    page.wait_for_function(f"() => !({ANIMATING})()", timeout=5000)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
