@@ -2,9 +2,10 @@
 EPSG numbers, reprojection to WGS 84 and one kind of geometry per layer."""
 
 import math
+import threading
 from dataclasses import dataclass
 
-from django.contrib.gis.gdal import GDALException, OGRGeometry, SpatialReference
+from django.contrib.gis.gdal import CoordTransform, GDALException, OGRGeometry, SpatialReference
 from django.contrib.gis.geos import (
     GEOSException,
     GEOSGeometry,
@@ -73,6 +74,18 @@ def where(name: str, number: int, error: object) -> str:
     }
 
 
+_transforms = threading.local()
+
+
+def _to_wgs84(srid: int) -> CoordTransform:
+    """The transformation from `srid` to WGS 84, built once per thread: building one takes
+    longer than transforming a feature with it, and one must not be shared between threads."""
+    cache = _transforms.__dict__.setdefault("by_srid", {})
+    if srid not in cache:
+        cache[srid] = CoordTransform(SpatialReference(srid), SpatialReference(WGS84))
+    return cache[srid]
+
+
 def to_wgs84(ogr: OGRGeometry, srid: int) -> GEOSGeometry:
     """A 2D geometry in WGS 84 from one in `srid`, checked for longitude/latitude range."""
     try:
@@ -96,7 +109,8 @@ def to_wgs84(ogr: OGRGeometry, srid: int) -> GEOSGeometry:
         )
     try:
         if srid != WGS84:
-            geometry.transform(WGS84)
+            geometry.transform(_to_wgs84(srid))
+            geometry.srid = WGS84
     except (GDALException, GEOSException) as error:
         raise SourceError(_("cannot be reprojected to WGS 84")) from error
     extent = geometry.extent

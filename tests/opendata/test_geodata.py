@@ -4,11 +4,13 @@ import io
 import json
 import sqlite3
 import subprocess
+import threading
 import zipfile
 from ctypes import POINTER, c_char_p
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.gdal import OGRGeometry
 from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.geos import GEOSGeometry
 from django.utils import translation
@@ -389,3 +391,27 @@ def test_gdal_options_are_restored_after_reading(tmp_path):
     read_geodata(shapefile_zip(tmp_path), filename="pflege.zip")
     for key in gdal_files.CONFINED_OPTIONS:
         assert get_option(key.encode(), None) is None
+
+
+def test_reprojection_builds_one_transformation_per_system_and_thread():
+    """Building a transformation costs more than using it: one per EPSG code is kept, but never
+    shared between threads (a GDAL transformation is not thread-safe)."""
+    from opendata.sources.features import _to_wgs84
+
+    assert _to_wgs84(25833) is _to_wgs84(25833)
+    assert _to_wgs84(25833) is not _to_wgs84(3857)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(_to_wgs84(25833)))
+    thread.start()
+    thread.join()
+    assert other[0] is not _to_wgs84(25833)
+
+
+def test_features_reprojected_with_a_kept_transformation_match_a_fresh_one():
+    layer = read_geodata(CARE_HOMES.read_bytes(), filename=CARE_HOMES.name)
+    document = json.loads(CARE_HOMES.read_text())
+    for feature, member in zip(layer.features[:50], document["features"][:50], strict=True):
+        fresh = GEOSGeometry(OGRGeometry(json.dumps(member["geometry"])).wkb, srid=25833)
+        fresh.transform(4326)
+        assert feature.geometry.srid == 4326
+        assert feature.geometry.equals_exact(fresh, tolerance=1e-9)
