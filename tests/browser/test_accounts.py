@@ -192,7 +192,13 @@ def test_password_reset_pages_have_no_axe_violations(site, page, member):
 
 def test_account_pages_of_a_signed_in_person_have_no_axe_violations(site, page, member):
     sign_in(page, site, member.email, MEMBER_PASSWORD)
-    paths = ["/konto/profil/", "/konto/email/", "/konto/password/change/", "/konto/logout/"]
+    paths = [
+        "/konto/profil/",
+        "/konto/api-schluessel/",
+        "/konto/email/",
+        "/konto/password/change/",
+        "/konto/logout/",
+    ]
     assert check_pages(page, site, paths) == {}
 
     page.set_viewport_size({"width": 1280, "height": 900})
