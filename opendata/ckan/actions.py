@@ -240,10 +240,13 @@ def license_list(params: dict, links: Links) -> list[dict]:
 
 def help_show(params: dict, links: Links) -> str:
     """The documentation of an action."""
+    from .write_actions import WRITE_ACTIONS  # they build on the read actions
+
     name = text(params, "name")
-    if name not in ACTIONS:
+    documented = ACTIONS | WRITE_ACTIONS
+    if name not in documented:
         raise NotFound(f"Action function not found: {name}")
-    return ACTIONS[name].__doc__ or ""
+    return documented[name].__doc__ or ""
 
 
 ACTIONS = {
@@ -264,10 +267,4 @@ ACTIONS = {
         datastore_search,
         help_show,
     ]
-}
-# CKAN's actions that change the catalogue: known, but refused (editors use the CMS).
-WRITE_ACTIONS = {
-    f"{thing}_{verb}"
-    for thing in ("package", "resource", "organization", "group", "datastore", "dataset")
-    for verb in ("create", "update", "patch", "delete", "purge", "upsert")
 }

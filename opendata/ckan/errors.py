@@ -37,18 +37,30 @@ class SearchQueryError(ActionError):
         return {"__type": self.type, "message": f"Search Query is invalid: {self}"}
 
 
-class ValidationError(ActionError):
-    """Messages by parameter, as CKAN's schema validation reports them."""
+class ValidationFailed(ActionError):
+    """Messages by field, `{field: [message, …]}`, as CKAN's schema validation reports them."""
 
     status = 409
     type = "Validation Error"
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.fields = {field: [message]}
+    def __init__(self, fields: dict[str, list]):
+        summary = (f"{field}: {' '.join(map(str, messages))}" for field, messages in fields.items())
+        super().__init__("; ".join(summary))
+        # Messages are text; a list's entries (package_create's resources) are dicts of them.
+        self.fields = {
+            field: [item if isinstance(item, dict) else str(item) for item in messages]
+            for field, messages in fields.items()
+        }
 
     def error(self) -> dict:
         return {"__type": self.type, **self.fields}
+
+
+class ValidationError(ValidationFailed):
+    """One parameter's problem."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__({field: [message]})
 
 
 def integer(params: dict, name: str, default: int, *, maximum: int | None = None) -> int:

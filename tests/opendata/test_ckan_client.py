@@ -2,7 +2,8 @@
 against the live test server, with the demo's open-data catalogue.
 
 The catalogue is loaded once, committed, so that the live server sees it on any database, and
-every check runs in one test: loading it takes most of the time."""
+every check runs in one test: loading it takes most of the time. The write checks come last:
+they change the catalogue the read checks look at."""
 
 import io
 import json
@@ -13,14 +14,17 @@ from pathlib import Path
 
 import ckanapi
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
 from cms.demo import demo_load
 from opendata.demo import demo_load as opendata_demo_load
 from opendata.models import DatasetPage, Resource, ResourceVersion
+from participation.services.tokens import api_token_create
 
 BIN = Path(sys.executable).parent
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "berlin"
 
 
 @pytest.fixture
@@ -141,10 +145,93 @@ def check_datastore_search_through_remote_ckan(portal):
     assert [record["_id"] for record in page["records"]] == [3, 4]
 
 
-def test_ckanapi_library_and_command_line_work_with_the_portal(portal):
+def publisher_key() -> str:
+    user = get_user_model().objects.create_superuser(
+        username="datenstelle", email="datenstelle@example.org", password="x"
+    )
+    return api_token_create(user=user, name="ckanapi")[1]
+
+
+def check_cli_load_creates_and_updates_datasets(portal, key, tmp_path):
+    dumped = {
+        package["name"]: package
+        for package in map(json.loads, cli("dump", "datasets", "--all", "-r", portal).splitlines())
+    }
+    updated = {**dumped["pflegeeinrichtungen"], "title": "Pflege (neu)", "notes": "Neu."}
+    source = dumped["einwohner-planungsraum-2022"]
+    new = {
+        key: value
+        for key, value in source.items()
+        if key not in {"id", "resources", "metadata_created", "metadata_modified", "url"}
+    }
+    new |= {
+        "name": "einwohner-kopie",
+        "title": "Einwohner (Kopie)",
+        "resources": [
+            {"name": "Kopie", "description": "Vom Portal", "url": source["resources"][0]["url"]}
+        ],
+    }
+    lines = tmp_path / "datasets.jsonl"
+    lines.write_text("\n".join(json.dumps(package) for package in [updated, new]) + "\n")
+    log = tmp_path / "load.log"
+    cli("load", "datasets", "-I", str(lines), "-r", portal, "-a", key, "-l", str(log))
+    replies = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [reply[2:] for reply in replies] == [
+        ["update", None, "pflegeeinrichtungen"],
+        ["create", None, "einwohner-kopie"],
+    ]
+    with ckanapi.RemoteCKAN(portal) as ckan:
+        shown = ckan.action.package_show(id="pflegeeinrichtungen")
+        copy = ckan.action.package_show(id="einwohner-kopie")
+    assert (shown["title"], shown["notes"], shown["id"]) == ("Pflege (neu)", "Neu.", updated["id"])
+    for field in ["license_id", "owner_org", "tags", "groups", "maintainer", "extras"]:
+        assert shown[field] == updated[field], field
+    assert [r["hash"] for r in shown["resources"]] == [r["hash"] for r in updated["resources"]]
+    for field in ["license_id", "owner_org", "tags", "groups", "maintainer", "notes"]:
+        assert copy[field] == source[field], field
+    (resource,) = copy["resources"]
+    assert (resource["name"], resource["description"]) == ("Kopie", "Vom Portal")
+    assert (resource["hash"], resource["format"]) == (
+        source["resources"][0]["hash"],
+        source["resources"][0]["format"],
+    )
+    page = DatasetPage.objects.get(slug="einwohner-kopie")
+    assert page.live and page.title == "Einwohner (Kopie)"
+    assert (
+        ResourceVersion.objects.get(resource__dataset=page).source_url
+        == (source["resources"][0]["url"])
+    )
+
+
+def check_resource_create_with_an_upload_through_remote_ckan(portal, key):
+    path = FIXTURES / "bezirke.geojson"
+    with ckanapi.RemoteCKAN(portal, apikey=key) as ckan, path.open("rb") as upload:
+        created = ckan.action.resource_create(
+            package_id="bezirksgrenzen-prognoseraeume", name="Bezirke (neu)", upload=upload
+        )
+        shown = ckan.action.resource_show(id=created["id"])
+    assert created == shown
+    resource = Resource.objects.get(
+        dataset__slug="bezirksgrenzen-prognoseraeume", title="Bezirke (neu)"
+    )
+    version = resource.versions.get()
+    assert (resource.kind, version.filename, version.record_count) == (
+        Resource.Kind.GEODATA,
+        "bezirke.geojson",
+        12,
+    )
+    assert created["hash"] == f"sha256:{version.sha256}"
+    assert (created["format"], created["url"].startswith(portal)) == ("GeoJSON", True)
+
+
+def test_ckanapi_library_and_command_line_work_with_the_portal(portal, tmp_path):
     """Library, command line and dump against one load of the demo catalogue."""
     check_package_search_through_remote_ckan_matches_the_database(portal)
     check_client_errors_are_ckanapis_exceptions(portal)
     check_cli_action_and_search(portal)
     check_cli_dump_gives_every_dataset_with_its_resources(portal)
     check_datastore_search_through_remote_ckan(portal)
+    key = publisher_key()
+    with override_settings(OPENDATA_FETCH_ALLOW_PRIVATE=True):
+        check_cli_load_creates_and_updates_datasets(portal, key, tmp_path)
+    check_resource_create_with_an_upload_through_remote_ckan(portal, key)
