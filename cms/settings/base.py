@@ -217,12 +217,31 @@ ACCOUNT_FORMS = {
 ACCOUNT_USER_DISPLAY = str  # the display name (participation.User.__str__), never the username
 
 # REST API ----------------------------------------------------------------------------------
-# Read-only and public: every response is the same for everyone, so it carries no session
-# and may be cached by proxies. Errors are JSON objects with a `detail` message.
+# Public data is the same for everyone, so its responses may be cached by proxies. Writing
+# (creating a contribution) needs an API key (Authorization: Bearer <key>) or the site's login
+# session with its CSRF token. Errors are JSON objects with a `detail` message.
+# Rates are "<number>/<second|minute|hour|day>": per client address for anonymous requests,
+# per account otherwise; contributions created through the API have a rate of their own.
+# API_NUM_PROXIES is how many reverse proxies stand in front of the site (their
+# X-Forwarded-For entries are skipped to find the client's address); 0 here, where the site is
+# served directly (X-Forwarded-For would be the client's to invent), 1 in production.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "participation.api.authentication.APIKeyAuthentication",
+        "participation.api.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "maps.api.throttling.AnonRateThrottle",
+        "maps.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "600/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+        "contributions": os.environ.get("API_THROTTLE_CONTRIBUTIONS", "30/hour"),
+    },
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "maps.api.pagination.PageNumberPagination",
@@ -231,17 +250,25 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quartier API",
     "DESCRIPTION": (
-        "Read-only access to the public data of the platform: consultations, their proposals "
-        "and published contributions, the areas of the LOR hierarchy, and the open data "
-        "catalogue's datasets with their files. Places are GeoJSON "
-        "in WGS 84 (EPSG:4326); lists are paged with page and page_size (at most 500). "
-        "Errors are JSON objects whose detail names the problem. No personal data is "
-        "published: of a participant, only the name they chose to show."
+        "The public data of the platform: consultations, their proposals and published "
+        "contributions, groups' statements and the administration's answers, the areas of the "
+        "LOR hierarchy, and the open data catalogue's datasets with their files. Places are "
+        "GeoJSON in WGS 84 (EPSG:4326); lists are paged with page and page_size (at most 500). "
+        "Everything can be read without an account. Creating a contribution needs an API key "
+        "from the account page, sent as Authorization: Bearer <key> (or, in a browser, the "
+        "site's login session with the CSRF token in X-CSRFToken). Errors are JSON objects "
+        "whose detail names the problem; too many requests are answered with 429 and a "
+        "Retry-After header. No personal data is published: of a participant, only the name "
+        "they chose to show."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["cms.api_urls.api_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api_urls.common_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ResourceKindEnum": "opendata.models.Resource.Kind",
         "LicenceEnum": "opendata.models.Licence",

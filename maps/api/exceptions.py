@@ -24,8 +24,27 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text=gettext_lazy("For bad query parameters: the messages for each parameter."),
+        help_text=gettext_lazy(
+            "For bad query parameters or fields: the messages for each parameter or field."
+        ),
     )
+
+
+class Conflict(exceptions.APIException):
+    """The request is well-formed, but what it asks conflicts with the current state (e.g. a
+    consultation that takes no contributions now)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This is not possible in the current state.")
+    default_code = "conflict"
+
+
+class UnprocessableContent(exceptions.ValidationError):
+    """Well-formed data that breaks a rule (a place outside the consultation area, a text too
+    long): 422, with the messages per field as for a 400."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "unprocessable"
 
 
 def exception_handler(exc, context):

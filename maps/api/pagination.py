@@ -86,6 +86,22 @@ class GeoJSONPagination(PageNumberPagination, GeoJsonPagination):
     """The same paging for GeoJSON: each page is a FeatureCollection, with `count`, `next`
     and `previous` beside its `features`."""
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        # `schema` is the list's FeatureCollection; a page is that collection with the paging
+        # links beside its features (not, as in DRF, the list under `results`).
+        paging = pagination.PageNumberPagination.get_paginated_response_schema(self, schema)
+        links = {name: paging["properties"][name] for name in ("count", "next", "previous")}
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "features", "count"],
+                    "properties": links,
+                },
+            ]
+        }
+
 
 def _positive_int(value: str) -> int | None:
     if not value.isascii() or not value.isdigit():

@@ -1,11 +1,13 @@
 """The base of every read-only endpoint of the API."""
 
+import math
+
 from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, Throttled
 
 from .params import QueryParameters
 
@@ -43,6 +45,19 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         super().initial(request, *args, **kwargs)
         # Checked before anything is read, so a bad parameter is a 400 even on a detail URL.
         self.query  # noqa: B018
+
+    def throttled(self, request, wait):
+        """429 with a message of our own and the wait in Retry-After."""
+        seconds = math.ceil(wait) if wait is not None else None
+        if seconds is None:
+            exc = Throttled(detail=_("Too many requests. Try again later."))
+        else:
+            exc = Throttled(
+                detail=_("Too many requests. Try again in %(seconds)s seconds.")
+                % {"seconds": seconds}
+            )
+            exc.wait = seconds  # DRF's handler turns it into the Retry-After header.
+        raise exc
 
     def get_object(self):
         queryset = self.get_queryset()

@@ -1,6 +1,8 @@
 """What the API shows of consultations, proposals and contributions. Of a person, only the
 name they chose to show: never a username, e-mail address or anything from moderation."""
 
+import orjson
+from django.contrib.gis.geos import GEOSGeometry
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -8,7 +10,9 @@ from rest_framework import serializers
 
 from maps.api.fields import GeoJSONField
 from maps.api.serializers import FeatureSerializer
+from maps.geometry import GeometryError, geometry_from_geojson_text
 from maps.models import Area
+from maps.selectors import area_list
 from participation.models import (
     Answer,
     ConsultationPage,
@@ -19,6 +23,10 @@ from participation.models import (
     Topic,
 )
 from participation.models.consultations import PUBLIC_PHASES
+from participation.selectors import consultation_find, proposal_list
+
+# The largest id the API accepts (as the id in an address: at most 18 digits).
+MAX_ID = 10**18 - 1
 
 
 class PageLinksMixin:
@@ -344,3 +352,196 @@ class AnswerSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_item(self, answer: Answer) -> int:
         return answer.contribution_id or answer.statement_id
+
+
+# Creating a contribution ---------------------------------------------------------------------
+
+
+def _geometry_input_schema() -> dict:
+    position = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
+    kinds = {
+        "Point": (position, [13.42, 52.52]),
+        "LineString": (
+            {"type": "array", "items": position, "minItems": 2},
+            [[13.41, 52.51], [13.43, 52.52]],
+        ),
+        "Polygon": (
+            {"type": "array", "items": {"type": "array", "items": position, "minItems": 4}},
+            [[[13.41, 52.51], [13.43, 52.51], [13.43, 52.53], [13.41, 52.51]]],
+        ),
+    }
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": [kind]},
+                    "coordinates": {**coordinates, "example": example},
+                },
+                "required": ["type", "coordinates"],
+            }
+            for kind, (coordinates, example) in kinds.items()
+        ],
+        "nullable": True,
+    }
+
+
+@extend_schema_field(_geometry_input_schema())
+class GeoJSONGeometryInputField(serializers.Field):
+    """A GeoJSON geometry object in WGS 84 (a Point, LineString or Polygon), checked as the
+    map on the contribution form checks it."""
+
+    def to_internal_value(self, data) -> GEOSGeometry:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                _('Give a GeoJSON geometry object, e.g. {"type": "Point", …}.')
+            )
+        try:
+            return geometry_from_geojson_text(orjson.dumps(data).decode())
+        except GeometryError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value):
+        return orjson.loads(value.geojson) if value is not None else None
+
+
+class ContributionCreateSerializer(serializers.Serializer):
+    """A new contribution: what the form on a consultation's page asks for, named as the API
+    shows contributions. Give the place as geometry or as area, or neither if the
+    consultation takes contributions without a place."""
+
+    # Only the shape is checked here: whether it may be posted (phase, place, group) is
+    # decided by `contribution_create`, as for the form.
+
+    consultation = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("The id of the consultation.")
+    )
+    text = serializers.CharField(
+        trim_whitespace=False, help_text=_("The contribution, at most 4,000 characters.")
+    )
+    category = serializers.ChoiceField(
+        choices=Contribution.Category.choices, help_text=_("What kind of contribution it is.")
+    )
+    proposal = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text=_("The id of a proposal of this consultation it is about, if any."),
+    )
+    geometry = GeoJSONGeometryInputField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The place as a GeoJSON geometry in WGS 84 (EPSG:4326): a point, line or area, as "
+            "the consultation allows (location_kinds). Give either geometry or area."
+        ),
+    )
+    area = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Instead of a geometry: the code of an area in the consultation area as the place."
+        ),
+    )
+    group = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The id of a group you are an active member of, to write on its behalf; its name is "
+            "shown with the contribution."
+        ),
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            _("Unknown field. A contribution has: %(fields)s.")
+                            % {"fields": ", ".join(self.fields)}
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def validate_consultation(self, pk: int) -> ConsultationPage:
+        consultation = consultation_find(pk=pk)
+        if consultation is None:
+            raise serializers.ValidationError(
+                _("There is no published consultation with the id %(id)s.") % {"id": pk}
+            )
+        return consultation
+
+    def validate_proposal(self, pk: int | None) -> Proposal | None:
+        if pk is None:
+            return None
+        proposal = proposal_list().filter(pk=pk).first()
+        if proposal is None:
+            raise serializers.ValidationError(
+                _("There is no published proposal with the id %(id)s.") % {"id": pk}
+            )
+        return proposal
+
+    def validate_area(self, code: str | None) -> Area | None:
+        if not code:
+            return None
+        area = area_list().filter(code=code).first()
+        if area is None:
+            raise serializers.ValidationError(
+                _("There is no area with the code “%(code)s”.") % {"code": code}
+            )
+        return area
+
+    def validate_group(self, pk: int | None) -> Group | None:
+        if pk is None:
+            return None
+        group = Group.objects.filter(pk=pk).first()
+        if group is None:
+            raise serializers.ValidationError(
+                _("There is no group with the id %(id)s.") % {"id": pk}
+            )
+        return group
+
+    def validate(self, data: dict) -> dict:
+        if data.get("geometry") is not None and data.get("area") is not None:
+            raise serializers.ValidationError(
+                {"area": [_("Give either geometry or area as the place, not both.")]}
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        """Arguments for `contribution_create`, once the data is valid."""
+        data = self.validated_data
+        return {
+            "consultation": data["consultation"],
+            "text": data["text"],
+            "category": data["category"],
+            "proposal": data.get("proposal"),
+            "geometry": data.get("geometry"),
+            "area": data.get("area"),
+            "group": data.get("group"),
+        }
+
+
+class CreatedContributionSerializer(ContributionSerializer):
+    """A contribution just created, as the API shows it, and whether it is already published
+    or awaits moderation (then it is listed once a moderator approves it)."""
+
+    status = serializers.ChoiceField(
+        choices=[
+            (Contribution.Status.PUBLISHED.value, Contribution.Status.PUBLISHED.label),
+            (Contribution.Status.PENDING.value, Contribution.Status.PENDING.label),
+        ],
+        read_only=True,
+        help_text=_("published: listed at once; pending: listed once a moderator has approved it."),
+    )
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "status"]

@@ -1,21 +1,32 @@
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
 
-from maps.api.exceptions import ErrorSerializer
+from maps.api.exceptions import Conflict, ErrorSerializer, UnprocessableContent
 from maps.api.pagination import GeoJSONPagination
+from maps.api.throttling import ScopedUserRateThrottle
 from maps.api.viewsets import PublicReadOnlyViewSet
+from participation.models import ConsultationPage, Contribution
 from participation.selectors import (
+    GEOJSON_PRECISION,
     ContributionFilters,
     consultation_summaries,
     proposal_list,
     published_contributions,
 )
 from participation.selectors.answers import public_answers, public_groups, public_statements
+from participation.services import contribution_create
 
 from .filters import (
     AnswerQuery,
@@ -27,7 +38,9 @@ from .filters import (
 from .serializers import (
     AnswerSerializer,
     ConsultationSerializer,
+    ContributionCreateSerializer,
     ContributionSerializer,
+    CreatedContributionSerializer,
     GroupSerializer,
     ProposalSerializer,
     StatementSerializer,
@@ -112,6 +125,18 @@ class ProposalViewSet(PublicReadOnlyViewSet):
         )
 
 
+CREATE_EXAMPLE = {
+    "consultation": 1,
+    "text": "Hier fehlt eine Bank im Schatten.",
+    "category": Contribution.Category.SUGGESTION.value,
+    "geometry": {"type": "Point", "coordinates": [13.42, 52.52]},
+}
+
+
+def error_response(description) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Contributions"),
@@ -130,6 +155,52 @@ class ProposalViewSet(PublicReadOnlyViewSet):
         parameters=[id_parameter(_("The contribution's id."))],
         responses=responses(ContributionSerializer),
     ),
+    create=extend_schema(
+        summary=_("Create a contribution"),
+        description=_(
+            "Contribute to a consultation, under the same rules as the form on its page: the "
+            "consultation must take contributions today, the place (a GeoJSON geometry in WGS "
+            "84, or the code of an area) must lie in the consultation area and be of a kind it "
+            "allows, and only a member may write on behalf of a group. Needs an API key "
+            "(Authorization: Bearer <key>) or the site's login session with its CSRF token. "
+            "The answer is the new contribution as this API shows it, with its status: "
+            "published, or pending while it awaits moderation. Nothing is stored when the "
+            "request is refused. Each account may create a limited number of contributions "
+            "per hour."
+        ),
+        request=ContributionCreateSerializer,
+        examples=[
+            OpenApiExample(
+                "contribution",
+                summary=_("A suggestion with a point"),
+                value=CREATE_EXAMPLE,
+                request_only=True,
+            )
+        ],
+        responses={
+            201: OpenApiResponse(
+                CreatedContributionSerializer,
+                description=_("Created; the contribution as this API shows it, with its status."),
+            ),
+            400: error_response(_("Malformed JSON, or a field is missing or malformed.")),
+            401: error_response(_("No API key or login, or an unknown or revoked API key.")),
+            403: error_response(
+                _(
+                    "Not allowed: not a member of the group, a consultation only invited "
+                    "groups may contribute to, or the CSRF token is missing."
+                )
+            ),
+            409: error_response(_("The consultation takes no contributions now (its phase).")),
+            415: error_response(_("The body is not JSON (send Content-Type: application/json).")),
+            422: error_response(
+                _(
+                    "Well-formed, but against the rules: e.g. the place lies outside the "
+                    "consultation area or is of a kind it does not allow, the text is too long, "
+                    "the proposal belongs to another consultation."
+                )
+            ),
+        },
+    ),
 )
 class ContributionViewSet(PublicReadOnlyViewSet):
     serializer_class = ContributionSerializer
@@ -137,6 +208,51 @@ class ContributionViewSet(PublicReadOnlyViewSet):
     list_parameters = ContributionQuery
     lookup_value_regex = ID_PATTERN
     not_found_message = _("There is no published contribution with the id %(pk)s.")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(
+                gettext_now(
+                    "Creating a contribution needs an API key (Authorization: Bearer <key>) "
+                    "or a login."
+                )
+            )
+        super().permission_denied(request, message=message, code=code)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(ScopedUserRateThrottle("contributions"))
+        return throttles
+
+    def create(self, request, *args, **kwargs):
+        serializer = ContributionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        arguments = serializer.service_kwargs()
+        try:
+            contribution = contribution_create(author=request.user, **arguments)
+        except PermissionDenied as denied:
+            raise _refusal(arguments["consultation"], denied) from None
+        except ValidationError as error:
+            raise _rule_violation(error) from None
+        created = (
+            Contribution.objects.select_related("author", "area", "consultation")
+            .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
+            .get(pk=contribution.pk)
+        )
+        data = CreatedContributionSerializer(created, context=self.get_serializer_context()).data
+        headers = {}
+        if created.status == Contribution.Status.PUBLISHED:
+            headers["Location"] = request.build_absolute_uri(
+                reverse("api:contribution-detail", args=[created.pk])
+            )
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
     def get_queryset(self):
         return published_contributions(
@@ -148,6 +264,26 @@ class ContributionViewSet(PublicReadOnlyViewSet):
             ),
             bbox=self.query.get("bbox"),
         )
+
+
+def _refusal(consultation: ConsultationPage, denied: PermissionDenied) -> exceptions.APIException:
+    """Who may not contribute is a 403; a consultation not taking contributions now, a 409."""
+    if not consultation.is_open:
+        return Conflict(str(denied))
+    return exceptions.PermissionDenied(str(denied))
+
+
+def _rule_violation(error: ValidationError) -> exceptions.APIException:
+    """The service's messages under the API's field names: 403 for writing on behalf of a
+    group one is not a member of, 422 for everything else."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    if "location" in errors:
+        errors.setdefault("geometry", []).extend(errors.pop("location"))
+    if "group" in errors:
+        return exceptions.PermissionDenied(" ".join(f"group: {m}" for m in errors["group"]))
+    if "" in errors:
+        errors["non_field_errors"] = errors.pop("")
+    return UnprocessableContent(errors)
 
 
 @extend_schema_view(

@@ -352,13 +352,19 @@ def test_unknown_address_under_the_api_is_a_404_in_json(api, path):
     assert body == {"detail": f"There is no API endpoint at {path}."}
 
 
-def test_writing_is_not_allowed(api):
-    response = api.post(
-        "/api/v1/contributions/", {"text": "Hallo"}, content_type="application/json"
-    )
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/proposals/"),
+        ("put", "/api/v1/contributions/1/"),
+        ("delete", "/api/v1/contributions/1/"),
+    ],
+)
+def test_writing_other_than_creating_a_contribution_is_not_allowed(api, method, path):
+    response = getattr(api, method)(path, {"text": "Hallo"}, content_type="application/json")
 
     assert response.status_code == 405
-    assert response.json() == {"detail": 'Method "POST" not allowed.'}
+    assert response.json() == {"detail": f'Method "{method.upper()}" not allowed.'}
 
 
 def test_unexpected_error_is_a_500_in_json(api, monkeypatch):
@@ -691,6 +697,9 @@ API_PATHS = {
 }
 
 
+WRITING_ENDPOINTS = ["POST /api/v1/contributions/"]
+
+
 @pytest.mark.parametrize(
     ("query", "headers"),
     [("?format=json", {}), ("", {"HTTP_ACCEPT": "application/json"})],
@@ -751,9 +760,13 @@ def test_documentation_page_lists_every_endpoint_with_an_example(api):
     assert 'href="/api/v1/schema/?format=json"' in html
     main = html[html.index('<main id="main"') : html.index("</main>")]
     headings = re.findall(r'<h2 id="([^"]+)">', main)
-    assert len(headings) == len(API_PATHS) + 1  # one per endpoint, after the list of them
+    # One per endpoint and method, after the list of them.
+    assert len(headings) == len(API_PATHS) + len(WRITING_ENDPOINTS) + 1
     for path in API_PATHS:
         assert f"<code>GET {path}</code>" in html
+    for endpoint in WRITING_ENDPOINTS:
+        assert f"<code>{endpoint}</code>" in html
+    assert "-H &quot;Authorization: Bearer $KEY&quot; \\<br>" in html
     assert "<code>bbox</code>" in html
     assert "<code>suggestion</code>" in html
 
