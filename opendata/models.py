@@ -298,3 +298,50 @@ class ResourceVersion(models.Model):
     @property
     def format_label(self) -> str:
         return format_label(self.format)
+
+
+class HarvestSource(models.Model):
+    """A CKAN portal datasets are harvested from, and how far its last harvest got."""
+
+    url = models.URLField(_("portal address"), max_length=500, unique=True)
+    last_modified = models.DateTimeField(
+        _("newest change harvested"),
+        null=True,
+        blank=True,
+        help_text=_("The next harvest asks only for datasets changed since then."),
+    )
+    last_run = models.DateTimeField(_("last harvest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("harvest source")
+        verbose_name_plural = _("harvest sources")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class HarvestedDataset(models.Model):
+    """A dataset of a harvest source and the local dataset page it was harvested into."""
+
+    source = models.ForeignKey(
+        HarvestSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="datasets"
+    )
+    remote_id = models.CharField(_("remote id"), max_length=100)
+    remote_name = models.CharField(_("remote name"), max_length=100)
+    remote_modified = models.DateTimeField(_("remote last change"), null=True, blank=True)
+    dataset = models.ForeignKey(
+        DatasetPage, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="+"
+    )
+    resources = models.JSONField(
+        _("resources"), default=dict, blank=True, help_text=_("Remote resource id → local id.")
+    )
+
+    class Meta:
+        verbose_name = _("harvested dataset")
+        verbose_name_plural = _("harvested datasets")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "remote_id"], name="unique_harvested_dataset")
+        ]
+
+    def __str__(self) -> str:
+        return self.remote_name
