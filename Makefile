@@ -67,7 +67,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: deps system-test node_modules/.installed
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,8 @@ from tests.factories import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# A second Quartier in its own process, for harvesting and publishing over HTTP.
+pytest_plugins = ["tests.second_instance"]
 
 register(UserFactory)
 register(AreaFactory)

@@ -1,15 +1,31 @@
 from datetime import date, timedelta
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Site
+from wagtail.models import Locale, Page, Site
 
 from cms.models import AccessibilityFeedback
 from maps.models import Area
 from participation.models import ConsultationIndexPage, ConsultationPage, Contribution, User
+
+
+def site_root():
+    """The default site's root page. A test with the live server empties the database after it,
+    the site and root page the migrations made included: then they are made again."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site.root_page
+    root = Page.get_first_root_node()
+    if root is None:
+        locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = root.add_child(instance=Page(title="Start", slug="start"))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
 
 
 def square(x: float, y: float, size: float = 0.01) -> MultiPolygon:
@@ -54,7 +70,7 @@ def consultation_index() -> ConsultationIndexPage:
     """The consultation index under the default site's root page (created once)."""
     index = ConsultationIndexPage.objects.first()
     if index is None:
-        root = Site.objects.get(is_default_site=True).root_page
+        root = site_root()
         index = root.add_child(
             instance=ConsultationIndexPage(title="Beteiligungen", slug="beteiligung")
         )
@@ -114,7 +130,7 @@ def catalogue_index():
 
     index = DatasetIndexPage.objects.first()
     if index is None:
-        root = Site.objects.get(is_default_site=True).root_page
+        root = site_root()
         index = root.add_child(instance=DatasetIndexPage(title="Daten", slug="daten"))
     return index
 

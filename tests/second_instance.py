@@ -96,7 +96,7 @@ def _manage(directory: Path, *args: str) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -137,7 +137,7 @@ def second_instance(second_instance_template, tmp_path_factory):
     directory = tmp_path_factory.mktemp("second")
     (directory / "var").mkdir()
     shutil.copyfile(second_instance_template.database, directory / "second.sqlite3")
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     log = (directory / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603 (fixed arguments)
         [

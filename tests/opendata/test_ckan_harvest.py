@@ -26,9 +26,7 @@ from opendata.models import (
     Licence,
     Resource,
 )
-from tests.second_instance import MANAGE, _free_port, second_instance, second_instance_template
-
-__all__ = ["second_instance", "second_instance_template"]
+from tests.second_instance import MANAGE, free_port
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "berlin"
 POPULATION = FIXTURES / "einwohner_plr_2022-06.csv"
@@ -184,7 +182,6 @@ def check_gone_dataset_is_left_alone_then_unpublished_with_full(portal) -> None:
     assert not DatasetPage.objects.get(slug="bezirke").live
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_harvest_from_a_second_quartier_is_complete_incremental_and_idempotent(
     catalogue, second_instance
 ):
@@ -208,7 +205,6 @@ def test_harvest_from_a_second_quartier_is_complete_incremental_and_idempotent(
     check_gone_dataset_is_left_alone_then_unpublished_with_full(second_instance)
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_harvest_of_one_organisation_takes_its_datasets_and_moves_no_mark(
     catalogue, second_instance
 ):
@@ -224,7 +220,6 @@ def test_harvest_of_one_organisation_takes_its_datasets_and_moves_no_mark(
     assert HarvestSource.objects.get().url == second_instance.url
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_dataset_whose_file_cannot_be_fetched_fails_alone_and_is_tried_again(
     catalogue, second_instance
 ):
@@ -254,7 +249,7 @@ def test_harvest_of_an_address_that_is_no_portal_address_fails_with_message(db):
 
 def test_harvest_of_an_unreachable_portal_exits_non_zero_with_message(tmp_path):
     """Run as operators run it: a process of its own, exit status and message."""
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     done = subprocess.run(  # noqa: S603 (fixed arguments)
         [sys.executable, str(MANAGE), "ckan_harvest", url, "--no-progress"],
         capture_output=True,
@@ -272,7 +267,6 @@ def test_harvest_of_an_unreachable_portal_exits_non_zero_with_message(tmp_path):
     assert f"cannot reach {url}" in done.stderr
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_harvest_of_a_site_that_is_no_ckan_portal_fails_with_message(db, second_instance):
     with pytest.raises(CommandError, match="did not answer status_show as a CKAN portal"):
         harvest(f"{second_instance.url}/gibt-es-nicht")

@@ -15,9 +15,6 @@ from opendata.ckan.write import package_save
 from opendata.demo import demo_load as opendata_demo_load
 from opendata.models import DatasetPage, Resource, format_label
 from opendata.selectors import published_datasets
-from tests.second_instance import second_instance, second_instance_template
-
-__all__ = ["second_instance", "second_instance_template"]
 
 
 @pytest.fixture
@@ -68,7 +65,6 @@ def check_package_matches_dataset(package: dict, dataset: DatasetPage) -> None:
         assert item["description"] == resource.description
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_publish_to_a_second_quartier_is_complete_and_a_second_run_changes_nothing(
     demo_catalogue, second_instance
 ):
@@ -99,7 +95,6 @@ def test_publish_to_a_second_quartier_is_complete_and_a_second_run_changes_nothi
     assert remote_packages(second_instance)[changed.slug]["title"] == "Neuer Titel"
 
 
-@pytest.mark.xdist_group("second_instance")
 def test_publish_with_a_wrong_key_fails_for_each_dataset_with_the_portals_message(
     demo_catalogue, second_instance
 ):

@@ -5,6 +5,7 @@ and nothing half-written when something fails."""
 import datetime
 import hashlib
 import json
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,16 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def publisher():
+def themes():
+    """The EU data themes the migrations add (gone when a test with the live server ran before
+    this one on the same worker: the database is emptied after it)."""
+    from django.apps import apps
+
+    import_module("opendata.migrations.0002_data_themes").add_themes(apps, None)
+
+
+@pytest.fixture
+def publisher(themes):
     catalogue_index()
     return Organisation.objects.create(slug="statistik-bb", name="Statistik Berlin-Brandenburg")
 
@@ -287,7 +297,9 @@ def test_package_create_with_a_name_in_use_is_refused(client, publisher, key):
     assert DatasetPage.objects.filter(slug="einwohner-2023").count() == 1
 
 
-def test_package_create_fetches_resources_from_their_urls(live_server, settings, key, media):
+def test_package_create_fetches_resources_from_their_urls(
+    live_server, settings, key, media, themes
+):
     settings.OPENDATA_FETCH_ALLOW_PRIVATE = True
     dataset_with_file(slug="quelle")
     Organisation.objects.create(slug="statistik-bb", name="Amt für Statistik Berlin")
