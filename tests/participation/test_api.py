@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from django.conf import settings
 from django.contrib.gis.geos import LineString, Point
 from django.core.cache import cache
 from django.utils import timezone
@@ -16,26 +15,12 @@ from drf_spectacular.validation import validate_schema
 from wagtail.models import PageViewRestriction
 
 from participation.models import Contribution, Proposal, Topic
-from tests.factories import make_consultation, square
+from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
 
 INSIDE = Point(13.42, 52.52, srid=4326)
 ELSEWHERE = Point(13.48, 52.58, srid=4326)
-
-
-@pytest.fixture
-def api(client):
-    """A client that reads the API in English (the messages' source language)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def district(area_factory):
-    return area_factory(
-        code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1)
-    )
 
 
 @pytest.fixture

@@ -23,20 +23,6 @@ LINE = {"type": "LineString", "coordinates": [[13.41, 52.51], [13.43, 52.52]]}
 
 
 @pytest.fixture
-def api(client):
-    """A client that reads the API in English (the messages' source language)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def district(area_factory):
-    return area_factory(
-        code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1)
-    )
-
-
-@pytest.fixture
 def consultation(district):
     return make_consultation(areas=[district], allow_line=False)
 

@@ -5,7 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -16,12 +15,6 @@ from tests.factories import make_consultation
 pytestmark = pytest.mark.django_db
 
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-@pytest.fixture
-def api(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

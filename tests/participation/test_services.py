@@ -14,16 +14,9 @@ from participation.services import (
     report_create,
     support_toggle,
 )
-from tests.factories import make_consultation, square
+from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def district(area_factory):
-    return area_factory(
-        code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1)
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from maps.models import Address
 from participation.models import ConsultationPage, Contribution
-from tests.factories import make_consultation, square
+from tests.factories import make_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +15,6 @@ POLYGON_CROSSING = (
     '{"type":"Polygon","coordinates":[[[13.41,52.51],[13.45,52.55],[13.45,52.51],'
     "[13.41,52.55],[13.41,52.51]]]}"
 )
-
-
-@pytest.fixture
-def district(area_factory):
-    return area_factory(
-        code="02", name="Friedrichshain-Kreuzberg", geometry=square(13.4, 52.5, 0.1)
-    )
 
 
 @pytest.fixture
