@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .ckan.dictization import EXTRA_KEYS
 from .ckan.errors import ActionError
 from .ckan.write import (
     organisation_save,
@@ -92,7 +93,6 @@ HOSTED_FORMATS = {
     "esri shapefile",
 }
 HOSTED_SUFFIXES = {".csv", ".xlsx", ".geojson", ".gpkg"}
-EXTRA_KEYS = ("issued", "temporal_start", "temporal_end", "frequency", "contact_uri")
 
 
 class PortalError(Exception):
@@ -346,38 +346,31 @@ def _resources_harvest(run: _Run, package: dict, dataset, record) -> dict[str, i
     return mapping
 
 
-def _packages(ckan, fq: str, report_total: Progress | None) -> Iterator[dict]:
-    """Every package matching `fq`, oldest change first, page by page."""
+def _search_pages(ckan, rows: int, **params) -> Iterator[dict]:
+    """Every page of a `package_search` for all datasets (`params` narrow and sort it)."""
     start = 0
     while True:
-        found = remote_call(
-            ckan,
-            "package_search",
-            q="*:*",
-            fq=fq,
-            sort="metadata_modified asc, id asc",
-            rows=PAGE_ROWS,
-            start=start,
-            include_private=False,
-        )
-        if start == 0 and report_total is not None:
-            report_total(found["count"], "")
-        yield from found["results"]
-        start += PAGE_ROWS
+        found = remote_call(ckan, "package_search", q="*:*", rows=rows, start=start, **params)
+        yield found
+        start += rows
         if not found["results"] or start >= found["count"]:
             return
 
 
+def _packages(ckan, fq: str, report_total: Progress | None) -> Iterator[dict]:
+    """Every package matching `fq`, oldest change first, page by page."""
+    pages = _search_pages(
+        ckan, PAGE_ROWS, fq=fq, sort="metadata_modified asc, id asc", include_private=False
+    )
+    for number, found in enumerate(pages):
+        if number == 0 and report_total is not None:
+            report_total(found["count"], "")
+        yield from found["results"]
+
+
 def _remote_ids(ckan) -> set[str]:
-    ids, start = set(), 0
-    while True:
-        found = remote_call(
-            ckan, "package_search", q="*:*", fl=["id"], sort="id asc", rows=LIST_ROWS, start=start
-        )
-        ids.update(package["id"] for package in found["results"])
-        start += LIST_ROWS
-        if not found["results"] or start >= found["count"]:
-            return ids
+    pages = _search_pages(ckan, LIST_ROWS, fl=["id"], sort="id asc")
+    return {package["id"] for found in pages for package in found["results"]}
 
 
 def _gone_handle(run: _Run, *, full: bool) -> None:

@@ -20,20 +20,10 @@ from dataclasses import dataclass, field
 import ckanapi
 from django.db.models import Prefetch
 
-from .ckan.dictization import utc
-from .dcat.terms import frequency_iri
-from .harvest import USER_AGENT, PortalError, portal_address, remote_call
+from .ckan.dictization import EXTRA_KEYS, package_extras
+from .harvest import LICENCES, USER_AGENT, PortalError, portal_address, remote_call
 from .models import DatasetPage, Licence, Organisation, Resource, ResourceVersion, format_label
 from .selectors import published_datasets
-
-# Other ids CKAN portals give the catalogue's licences.
-LICENCE_ALIASES = {
-    Licence.DL_BY_DE_2_0: ("dl-by-de/2.0", "dl-de-by-2.0"),
-    Licence.DL_ZERO_DE_2_0: ("dl-zero-de/2.0", "dl-de-zero-2.0"),
-    Licence.CC_BY_4_0: ("cc-by/4.0", "cc-by-4.0", "CC-BY-4.0"),
-    Licence.CC_ZERO: ("cc-zero", "CC0-1.0", "cc0-1.0"),
-}
-EXTRA_KEYS = ("issued", "temporal_start", "temporal_end", "frequency", "contact_uri")
 
 
 @dataclass
@@ -62,13 +52,6 @@ def _text(value) -> str:
 
 def package_metadata(dataset: DatasetPage, *, licence_id: str, groups: set[str]) -> dict:
     """The package fields a dataset is published with (no resources)."""
-    extras = {
-        "issued": utc(dataset.issued),
-        "temporal_start": utc(dataset.temporal_start),
-        "temporal_end": utc(dataset.temporal_end),
-        "frequency": frequency_iri(dataset.frequency) if dataset.frequency else None,
-        "contact_uri": dataset.contact_url or None,
-    }
     return {
         "name": dataset.slug,
         "title": dataset.title,
@@ -83,7 +66,7 @@ def package_metadata(dataset: DatasetPage, *, licence_id: str, groups: set[str])
             for theme in dataset.themes.all()
             if theme.code.lower() in groups
         ],
-        "extras": [{"key": key, "value": value} for key, value in extras.items() if value],
+        "extras": package_extras(dataset),
     }
 
 
@@ -119,7 +102,9 @@ def _licence_ids(ckan) -> dict[str, str]:
             by_key[str(item["url"]).lower().rstrip("/")] = item["id"]
     chosen = {}
     for licence in Licence:
-        candidates = [licence.value, licence.iri, *LICENCE_ALIASES.get(licence, ())]
+        # The harvest's table of the ids other portals give each licence, read backwards.
+        aliases = [alias for alias, meant in LICENCES.items() if meant == licence]
+        candidates = [licence.value, licence.iri, *aliases]
         chosen[licence.value] = next(
             (by_key[key.lower()] for key in candidates if key.lower() in by_key), licence.value
         )

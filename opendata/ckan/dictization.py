@@ -159,7 +159,12 @@ def _bbox_geojson(extent: tuple) -> str:
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
-def _extras(dataset, extent) -> list[dict]:
+# The extras a package carries besides `spatial`: Quartier writes, harvests and compares these.
+EXTRA_KEYS = ("issued", "temporal_start", "temporal_end", "frequency", "contact_uri")
+
+
+def package_extras(dataset, extent=None) -> list[dict]:
+    """A dataset's CKAN extras (those with a value): EXTRA_KEYS, and `spatial` for an extent."""
     values = {
         "issued": utc(dataset.issued),
         "temporal_start": utc(dataset.temporal_start),
@@ -219,7 +224,7 @@ def package_dicts(datasets: list[DatasetPage], links: Links) -> list[dict]:
                 "num_tags": len(tags),
                 "resources": resources,
                 "num_resources": len(resources),
-                "extras": _extras(dataset, extents.get(dataset.pk)),
+                "extras": package_extras(dataset, extents.get(dataset.pk)),
                 "relationships_as_object": [],
                 "relationships_as_subject": [],
             }

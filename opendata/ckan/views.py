@@ -44,8 +44,7 @@ def _write(request, name: str):
     """Run a write action as the owner of the request's API key."""
     if request.method != "POST":
         raise BadRequest("JSON Error: Invalid request. Please use POST method for your request")
-    secret = request_secret(request)
-    user = api_token_user(secret) if secret else None
+    user = api_token_user(request_secret(request))
     if user is None:
         raise NotAuthorized(_("Access denied: %(action)s needs a valid API key") % {"action": name})
     return WRITE_ACTIONS[name](_params(request), Caller(user, Links(request), request.FILES))
