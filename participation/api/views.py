@@ -1,4 +1,3 @@
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
@@ -19,13 +18,13 @@ from maps.api.throttling import ScopedUserRateThrottle
 from maps.api.viewsets import PublicReadOnlyViewSet
 from participation.models import ConsultationPage, Contribution
 from participation.selectors import (
-    GEOJSON_PRECISION,
     ContributionFilters,
     consultation_summaries,
     proposal_list,
     published_contributions,
 )
 from participation.selectors.answers import public_answers, public_groups, public_statements
+from participation.selectors.api import created_contribution
 from participation.services import contribution_create
 
 from .filters import (
@@ -241,11 +240,7 @@ class ContributionViewSet(PublicReadOnlyViewSet):
             raise _refusal(arguments["consultation"], denied) from None
         except ValidationError as error:
             raise _rule_violation(error) from None
-        created = (
-            Contribution.objects.select_related("author", "area", "consultation")
-            .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
-            .get(pk=contribution.pk)
-        )
+        created = created_contribution(pk=contribution.pk)
         data = CreatedContributionSerializer(created, context=self.get_serializer_context()).data
         headers = {}
         if created.status == Contribution.Status.PUBLISHED:

@@ -96,6 +96,17 @@ def published_contributions(
         contributions = filters.apply(contributions)
     if bbox is not None:
         contributions = contributions.filter(geometry__intersects=bbox)
+    return _as_api(contributions).order_by("-created_at", "-pk")
+
+
+def created_contribution(*, pk: int) -> Contribution:
+    """A contribution just created, whatever its status, as the API shows contributions."""
+    return _as_api(Contribution.objects.filter(pk=pk)).get()
+
+
+def _as_api(contributions: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Author, area and consultation joined in, the geometry written as GeoJSON by the
+    database (`geojson`)."""
     return (
         contributions.select_related("author", "area", "consultation")
         .defer(
@@ -104,5 +115,4 @@ def published_contributions(
             *(f"consultation__{field}" for field in CONSULTATION_CONTENT),
         )
         .annotate(geojson=AsGeoJSON("geometry", precision=GEOJSON_PRECISION))
-        .order_by("-created_at", "-pk")
     )
